@@ -1,0 +1,3 @@
+"""paperless-ig: the council's paper records store, from deposit to disposal."""
+
+__version__ = "0.1.0"

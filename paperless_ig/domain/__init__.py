@@ -1,0 +1,1 @@
+"""Pure rules and value types. Imports nothing else of ours: no SQLAlchemy, no Qt."""
