@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from paperless_ig.cli import arguments, command, emit
+from paperless_ig.domain.errors import BadInput
 from paperless_ig.domain.retention import parse_date
 from paperless_ig.services import audit, demo, schedule, teams, users
 from paperless_ig.store import migrate
@@ -52,8 +53,6 @@ def _demo_args(p):
 @_demo_args
 def demo_load(args):
     if args.boxes < 1:
-        from paperless_ig.domain.errors import BadInput
-
         raise BadInput("--boxes must be at least 1")
     db = open_db(args)
     summary = demo.load_demo(db, actor(args), args.boxes, args.seed, args.as_of,
@@ -138,3 +137,119 @@ def audit_verify(args):
         emit(args, result.as_dict())
     print(f"paperless-ig: audit trail broken: {result.reason}", file=sys.stderr)
     return 1
+
+
+# -- the deposit desk -------------------------------------------------------------------
+@arguments
+def _deposit_args(p):
+    p.add_argument("--team", required=True, help="team code")
+    p.add_argument("--class", dest="class_code", required=True, help="retention class code")
+    p.add_argument("--boxes", type=int, required=True, help="number of boxes")
+    p.add_argument("--title", required=True, help="what is in the boxes (no personal data)")
+    p.add_argument("--trigger-date", type=parse_date, default=None)
+    p.add_argument("--from", dest="date_from", type=parse_date, default=None,
+                   help="earliest record date")
+    p.add_argument("--to", dest="date_to", type=parse_date, default=None, help="latest record date")
+    p.add_argument("--received", type=parse_date, default=None, help="back-date the deposit")
+    p.add_argument("--by", dest="brought_by", default="", help="who brought the boxes")
+
+
+@command("deposit", "add", help="log a deposit of boxes from a team")
+@_deposit_args
+def deposit_add(args):
+    from paperless_ig.services import deposits
+
+    if args.boxes < 1:
+        raise BadInput("--boxes must be at least 1")
+    spec = deposits.BoxSpec(args.title, args.trigger_date, args.date_from, args.date_to)
+    request = deposits.DepositRequest(args.team, args.class_code, [spec] * args.boxes,
+                                      args.brought_by, args.received)
+    result = deposits.log_deposit(open_db(args), actor(args), request)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    emit(args, result.as_json(), f"deposit {result.deposit_id}: {', '.join(result.barcodes)}")
+
+
+def _box_text(detail) -> str:
+    lines = [f"{detail.barcode}  {detail.status_label}",
+             f"  team      {detail.team} {detail.team_name}",
+             f"  class     {detail.class_code} {detail.class_label}",
+             f"  title     {detail.title}",
+             f"  location  {detail.location or 'not shelved'}",
+             f"  disposal  {detail.disposal_date.isoformat() if detail.disposal_date else 'permanent'}"]
+    if detail.holds:
+        lines.append(f"  on hold   {'; '.join(detail.holds)}")
+    if detail.loan:
+        lines.append(f"  on loan   to {detail.loan.team}, due {detail.loan.due_on.isoformat()}")
+    return "\n".join(lines)
+
+
+@arguments
+def _barcode_arg(p):
+    p.add_argument("barcode")
+
+
+@command("box", "show", help="show one box")
+@_barcode_arg
+def box_show(args):
+    from paperless_ig.services import boxes
+
+    detail = boxes.show(open_db(args), args.barcode)
+    emit(args, detail.as_json(), _box_text(detail))
+
+
+@arguments
+def _move_args(p):
+    p.add_argument("barcode")
+    p.add_argument("location", help="location code or barcode")
+
+
+@command("box", "move", help="shelve a box at a location")
+@_move_args
+def box_move(args):
+    from paperless_ig.services import boxes
+
+    detail = boxes.move(open_db(args), actor(args), args.barcode, args.location)
+    emit(args, detail.as_json(), f"{detail.barcode} is now on {detail.location}")
+
+
+@arguments
+def _issue_args(p):
+    p.add_argument("barcode")
+    p.add_argument("--to", dest="team", required=True, help="team code")
+    p.add_argument("--due", type=parse_date, default=None, help="due back (default: in 4 weeks)")
+
+
+@command("box", "issue", help="issue a box back to a team")
+@_issue_args
+def box_issue(args):
+    from paperless_ig.services import boxes
+
+    detail = boxes.issue(open_db(args), actor(args), args.barcode, args.team, args.due)
+    emit(args, detail.as_json(),
+         f"{detail.barcode} issued to {detail.loan.team}, due {detail.loan.due_on.isoformat()}")
+
+
+@command("box", "return", help="take a box back in from loan")
+@_barcode_arg
+def box_return(args):
+    from paperless_ig.services import boxes
+
+    detail = boxes.return_box(open_db(args), actor(args), args.barcode)
+    emit(args, detail.as_json(), f"{detail.barcode} is back in store on {detail.location or '-'}")
+
+
+@arguments
+def _location_args(p):
+    p.add_argument("code", help="e.g. M-001-1-01 (store-bay-shelf-position)")
+    p.add_argument("--capacity", type=int, default=6, help="boxes it holds (default 6)")
+
+
+@command("location", "add", help="add a shelf position with its barcode")
+@_location_args
+def location_add(args):
+    from paperless_ig.services import locations
+
+    info = locations.add_location(open_db(args), actor(args), args.code, args.capacity)
+    emit(args, {"code": info.code, "barcode": info.barcode, "capacity": info.capacity},
+         f"location {info.code}: barcode {info.barcode}, holds {info.capacity}")
