@@ -253,3 +253,25 @@ def location_add(args):
     info = locations.add_location(open_db(args), actor(args), args.code, args.capacity)
     emit(args, {"code": info.code, "barcode": info.barcode, "capacity": info.capacity},
          f"location {info.code}: barcode {info.barcode}, holds {info.capacity}")
+
+
+@arguments
+def _stocktake_args(p):
+    p.add_argument("location", help="the shelf's location code or barcode")
+    p.add_argument("barcodes", nargs="*", help="every box barcode found on the shelf")
+    p.add_argument("--accept-moves", action="store_true",
+                   help="move boxes found here but recorded elsewhere to this shelf")
+
+
+@command("stocktake", help="check one shelf against the records and save the stocktake")
+@_stocktake_args
+def stocktake_run(args):
+    from paperless_ig.services import stocktake
+
+    result = stocktake.save(open_db(args), actor(args), args.location, args.barcodes,
+                            args.accept_moves)
+    report = result.report
+    emit(args, {"stocktake_id": result.stocktake_id, **report.as_json(), "moved": result.moved},
+         f"stocktake {result.stocktake_id} of {report.location}: {len(report.found)} found, "
+         f"{len(report.missing)} missing, {len(report.elsewhere)} recorded elsewhere, "
+         f"{len(report.unknown)} unknown")

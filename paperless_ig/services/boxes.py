@@ -89,7 +89,7 @@ class Scan:
     code: str
 
 
-def _find_box(session: Session, code: str) -> Box | None:
+def find_box(session: Session, code: str) -> Box | None:
     return session.execute(select(Box).where(Box.barcode == code)).scalar_one_or_none()
 
 
@@ -114,11 +114,11 @@ def identify(session: Session, raw: str) -> Scan:
             if not barcodes.has_valid_check(upper):
                 raise BadInput(f"barcode {upper} fails its check character: mistyped or misread, "
                                "scan it again")
-            found = _find_box(session, upper) if kind == "box" else _find_location(session, upper)
+            found = find_box(session, upper) if kind == "box" else _find_location(session, upper)
             if found is None:
                 raise NotFound(f"{kind} {upper} is not known here")
             return Scan(kind, upper)
-    if _find_box(session, code) is not None:
+    if find_box(session, code) is not None:
         return Scan("box", code)
     if _find_location(session, code.upper()) is not None:
         return Scan("location", code.upper())
@@ -129,13 +129,13 @@ def _box(session: Session, raw: str) -> Box:
     scan = identify(session, raw)
     if scan.kind != "box":
         raise BadInput(f"{scan.code} is a location barcode, not a box")
-    box = _find_box(session, scan.code)
+    box = find_box(session, scan.code)
     if box is None:
         raise NotFound(f"box {scan.code} is not known here")
     return box
 
 
-def _location(session: Session, raw: str) -> Location:
+def location_from_scan(session: Session, raw: str) -> Location:
     scan = identify(session, raw)
     if scan.kind != "location":
         raise BadInput(f"{scan.code} is a box barcode, not a location")
@@ -195,7 +195,7 @@ def move(db: Database, actor: str, box_code: str, location_code: str) -> BoxDeta
         with db.write() as session:
             users.require(session, actor, DESK_WORK, "move boxes")
             box = _box(session, box_code)
-            location = _location(session, location_code)
+            location = location_from_scan(session, location_code)
             _guard_open(box)
             if box.location_id == location.id:
                 raise Conflict(f"box {box.barcode} is already on {location.code}")

@@ -341,3 +341,30 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Stocktake(Base):
+    """One shelf checked against the records: what was expected, what was there."""
+
+    __tablename__ = "stocktakes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
+    performed_by: Mapped[str] = mapped_column(String(100))
+    performed_at: Mapped[datetime] = mapped_column(DateTime)
+    moves_accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    expected: Mapped[int] = mapped_column(Integer, default=0)
+    found: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    elsewhere: Mapped[int] = mapped_column(Integer, default=0)
+    unknown: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StocktakeItem(Base):
+    __tablename__ = "stocktake_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stocktake_id: Mapped[int] = mapped_column(ForeignKey("stocktakes.id"), index=True)
+    barcode: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[str] = mapped_column(String(20))  # found, missing, elsewhere, unknown
+    box_id: Mapped[int | None] = mapped_column(ForeignKey("boxes.id"))
+    recorded_location: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
