@@ -275,3 +275,31 @@ def stocktake_run(args):
          f"stocktake {result.stocktake_id} of {report.location}: {len(report.found)} found, "
          f"{len(report.missing)} missing, {len(report.elsewhere)} recorded elsewhere, "
          f"{len(report.unknown)} unknown")
+
+
+@arguments
+def _labels_args(p):
+    p.add_argument("barcodes", nargs="*", help="box barcodes")
+    p.add_argument("--deposit", type=int, default=None, help="every box of this deposit")
+    p.add_argument("--out", required=True, help="the PDF to write")
+    p.add_argument("--sheet", default="L7163", help="label layout: L7163 (14 a sheet) or L7160 (21)")
+    p.add_argument("--start", type=int, default=1,
+                   help="first free label position on a half-used sheet (1 = top left)")
+    p.add_argument("--cover", action="store_true", help="one A4 cover sheet per box instead")
+
+
+@command("labels", help="label sheets (or cover sheets) for boxes, as PDF")
+@_labels_args
+def labels_make(args):
+    from paperless_ig.services import labels
+
+    if bool(args.barcodes) == (args.deposit is not None):
+        raise BadInput("give either barcodes or --deposit ID")
+    db = open_db(args)
+    if args.cover:
+        result = labels.make_cover_sheets(db, args.out, args.barcodes, args.deposit)
+        emit(args, result, f"{result['covers']} cover sheets written to {args.out}")
+    else:
+        result = labels.make_labels(db, args.out, args.barcodes, args.deposit, args.sheet, args.start)
+        emit(args, result, f"{result['labels']} labels on {result['pages']} page(s) written to "
+                           f"{args.out}")

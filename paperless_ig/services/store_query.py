@@ -8,6 +8,7 @@ substring, or a file reference in the box's file list.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,7 @@ from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, BoxFile, Directorate, Location, RetentionClass, Team
 
 PAGE_SIZE = 200
+_LOOKS_LIKE_BARCODE = re.compile(r"^[A-Z]{1,6}\d{3,}[0-9A-Z]?$")
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,16 @@ def _where(query: Select, f: BoxFilter) -> Select:
         text = f.text.strip()
         code = clean_scanned(text).upper()
         pattern = f"%{text.lower()}%"
-        conditions.append(or_(
-            _prefix_range(Box.barcode, code),
-            func.lower(Box.title).like(pattern),
-            exists().where(BoxFile.box_id == Box.id, func.lower(BoxFile.reference).like(pattern)),
-        ))
+        if _LOOKS_LIKE_BARCODE.match(code):
+            # A scanned or typed code: the barcode index answers at once.
+            conditions.append(_prefix_range(Box.barcode, code))
+        else:
+            conditions.append(or_(
+                _prefix_range(Box.barcode, code),
+                func.lower(Box.title).like(pattern),
+                exists().where(BoxFile.box_id == Box.id,
+                               func.lower(BoxFile.reference).like(pattern)),
+            ))
     if f.team:
         conditions.append(Team.code == f.team)
     if f.directorate:

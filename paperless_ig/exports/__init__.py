@@ -1,0 +1,1 @@
+"""Files for people: label sheets, cover sheets, certificates, approval lists, the position statement."""
