@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from paperless_ig.cli import arguments, command, emit
@@ -303,3 +304,219 @@ def labels_make(args):
         result = labels.make_labels(db, args.out, args.barcodes, args.deposit, args.sheet, args.start)
         emit(args, result, f"{result['labels']} labels on {result['pages']} page(s) written to "
                            f"{args.out}")
+
+
+# -- legal holds ---------------------------------------------------------------------------
+@arguments
+def _hold_add_args(p):
+    p.add_argument("--name", required=True)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--class", dest="classes", action="append", default=[], metavar="CODE")
+    p.add_argument("--team", dest="teams", action="append", default=[], metavar="CODE")
+    p.add_argument("--directorate", dest="directorates", action="append", default=[], metavar="NAME")
+    p.add_argument("--box", dest="boxes", action="append", default=[], metavar="BARCODE")
+    p.add_argument("--records-from", type=parse_date, default=None)
+    p.add_argument("--records-to", type=parse_date, default=None)
+    p.add_argument("--starts", type=parse_date, default=None, help="default: today")
+    p.add_argument("--ends", type=parse_date, default=None)
+
+
+@command("hold", "add", help="place a legal hold (moratorium) over a scope")
+@_hold_add_args
+def hold_add(args):
+    from paperless_ig.services import holds
+
+    spec = holds.HoldSpec(args.name, args.reason, tuple(args.classes), tuple(args.teams),
+                          tuple(args.directorates), tuple(args.boxes), args.records_from,
+                          args.records_to, args.starts, args.ends)
+    info, pulled = holds.add_hold(open_db(args), actor(args), spec)
+    data = {**info.as_json(), "pulled": [{"barcode": b, "reason": r} for b, r in pulled]}
+    emit(args, data, f"hold '{info.name}' placed over {'; '.join(info.scope)}"
+                     + (f"; pulled from batches: {', '.join(b for b, _ in pulled)}" if pulled else ""))
+
+
+@command("hold", "list", help="list legal holds")
+def hold_list(args):
+    from paperless_ig.services import holds
+
+    infos = holds.list_holds(open_db(args))
+    lines = [f"{'ACTIVE  ' if h.active else 'released'} {h.name}: {'; '.join(h.scope)}" for h in infos]
+    emit(args, [h.as_json() for h in infos], "\n".join(lines) or "no holds")
+
+
+@arguments
+def _hold_release_args(p):
+    p.add_argument("name")
+    p.add_argument("--reason", required=True)
+
+
+@command("hold", "release", help="release a legal hold (a reason is required)")
+@_hold_release_args
+def hold_release(args):
+    from paperless_ig.services import holds
+
+    info = holds.release_hold(open_db(args), actor(args), args.name, args.reason)
+    emit(args, info.as_json(), f"hold '{info.name}' released")
+
+
+# -- disposal --------------------------------------------------------------------------------
+@arguments
+def _as_of_arg(p):
+    p.add_argument("--as-of", type=parse_date, default=None, help="default: today")
+    p.add_argument("--team", dest="teams", action="append", default=[], metavar="CODE")
+
+
+@command("disposal", "due", help="the due queue: boxes past their disposal date and not held")
+@_as_of_arg
+def disposal_due(args):
+    from paperless_ig.services import disposal
+
+    db = open_db(args)
+    if args.json:
+        # Streamed: a large store's queue is written as it is read.
+        out = sys.stdout
+        out.write("[")
+        for number, box in enumerate(disposal.iter_due(db, args.as_of, args.teams or None)):
+            out.write(("," if number else "") + "\n  " + json.dumps(box.as_json()))
+        out.write("\n]\n")
+        return 0
+    boxes = disposal.due(db, args.as_of, args.teams or None)
+    lines = [f"{b.barcode}  {b.disposal_date}  {b.days_overdue:>5} days  {b.team:<8} {b.class_code:<10} "
+             f"{'REVIEW' if b.needs_review else b.action}" + (f"  (batch {b.batch_id})" if b.batch_id else "")
+             for b in boxes]
+    emit(args, None, "\n".join(lines) + f"\n{len(boxes)} boxes due" if lines else "nothing is due")
+    return 0
+
+
+@arguments
+def _batch_create_args(p):
+    p.add_argument("--as-of", type=parse_date, default=None)
+    p.add_argument("--team", dest="teams", action="append", default=[], metavar="CODE")
+    p.add_argument("--box", dest="boxes", action="append", default=[], metavar="BARCODE")
+    p.add_argument("--limit", type=int, default=5000, help="at most this many boxes")
+
+
+@command("disposal", "batch", "create", help="a disposal batch from the due queue")
+@_batch_create_args
+def disposal_batch_create(args):
+    from paperless_ig.services import disposal
+
+    info = disposal.create_batch(open_db(args), actor(args), args.as_of, args.teams or None,
+                                 args.boxes or None, args.limit)
+    emit(args, info.as_json(), f"batch {info.batch_id}: {len(info.decisions)} boxes")
+
+
+@command("disposal", "batch", "show", help="one batch with its decisions")
+@arguments(lambda p: p.add_argument("batch", type=int))
+def disposal_batch_show(args):
+    from paperless_ig.services import disposal
+
+    info = disposal.get_batch(open_db(args), args.batch)
+    lines = [f"batch {info.batch_id}: {info.status}; waiting for {', '.join(info.waiting_for()) or 'nobody'}"]
+    lines += [f"  {d.barcode} {d.team:<8} {d.decision or 'undecided':<9} {d.approval:<9} {d.outcome or ''}"
+              for d in info.decisions]
+    emit(args, info.as_json(), "\n".join(lines))
+
+
+@arguments
+def _decide_args(p):
+    p.add_argument("batch", type=int)
+    p.add_argument("barcode")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--destroy", action="store_const", dest="decision", const="destroy")
+    group.add_argument("--transfer", action="store_const", dest="decision", const="transfer")
+    group.add_argument("--extend-to", type=parse_date, default=None)
+    p.add_argument("--reason", default=None)
+
+
+@command("disposal", "decide", help="one box's decision: destroy, transfer, or extend")
+@_decide_args
+def disposal_decide(args):
+    from paperless_ig.services import disposal
+
+    decision = args.decision or "extend"
+    disposal.decide(open_db(args), actor(args), args.batch, args.barcode, decision, args.extend_to,
+                    args.reason)
+    emit(args, {"batch_id": args.batch, "barcode": args.barcode, "decision": decision},
+         f"{args.barcode}: {decision}")
+
+
+@arguments
+def _approve_args(p):
+    p.add_argument("batch", type=int)
+    p.add_argument("--box", dest="boxes", action="append", default=[], metavar="BARCODE")
+    p.add_argument("--note", default=None)
+
+
+@command("disposal", "approve", help="the IAO approves their teams' boxes in a batch")
+@_approve_args
+def disposal_approve(args):
+    from paperless_ig.services import disposal
+
+    info = disposal.approve(open_db(args), actor(args), args.batch, args.boxes or None, args.note)
+    approved = [d.barcode for d in info.decisions
+                if d.approved_by == actor(args) and d.approval == "approved"]
+    emit(args, {**info.as_json(), "approved": approved},
+         f"batch {info.batch_id}: {len(approved)} boxes approved; now {info.status}")
+
+
+@arguments
+def _reject_args(p):
+    p.add_argument("batch", type=int)
+    p.add_argument("--box", dest="boxes", action="append", required=True, metavar="BARCODE")
+    p.add_argument("--reason", required=True)
+
+
+@command("disposal", "reject", help="the IAO rejects boxes in a batch")
+@_reject_args
+def disposal_reject(args):
+    from paperless_ig.services import disposal
+
+    info = disposal.reject(open_db(args), actor(args), args.batch, args.boxes, args.reason)
+    emit(args, info.as_json(), f"batch {info.batch_id}: {len(args.boxes)} boxes rejected")
+
+
+@arguments
+def _complete_args(p):
+    p.add_argument("batch", type=int)
+    p.add_argument("--date", type=parse_date, required=True)
+    p.add_argument("--method", required=True, help="e.g. 'confidential shredding', pulping, incineration")
+    p.add_argument("--contractor", required=True)
+    p.add_argument("--certificate-no", required=True, help="the contractor's certificate number")
+    p.add_argument("--witness", dest="witnesses", action="append", default=[])
+    p.add_argument("--weight-kg", type=float, default=None)
+
+
+@command("disposal", "complete", help="record that the approved boxes were destroyed")
+@_complete_args
+def disposal_complete(args):
+    from paperless_ig.services import disposal
+
+    done = disposal.complete(open_db(args), actor(args), args.batch, args.date, args.method,
+                             args.contractor, args.certificate_no, args.witnesses, args.weight_kg)
+    emit(args, done.as_json(),
+         f"batch {done.batch_id}: {len(done.destroyed)} destroyed, {len(done.transferred)} transferred, "
+         f"{len(done.extended)} extended, {len(done.pulled)} pulled")
+
+
+@command("disposal", "backlog", help="the disposal backlog in figures")
+@arguments(lambda p: p.add_argument("--as-of", type=parse_date, default=None))
+def disposal_backlog(args):
+    from paperless_ig.services import disposal
+
+    figures = disposal.backlog(open_db(args), args.as_of)
+    emit(args, figures.as_json(),
+         f"{figures.overdue_boxes} boxes overdue ({figures.overdue_metres:.1f} m), oldest due "
+         f"{figures.oldest_overdue}; {figures.destroyed_last_12} destroyed in the last 12 months")
+
+
+@command("disposal", "waiting", help="open batches waiting longer than --days")
+@arguments(lambda p: p.add_argument("--days", type=int, default=14))
+def disposal_waiting(args):
+    from paperless_ig.services import disposal
+
+    batches = disposal.waiting(open_db(args), args.days)
+    emit(args, [{"batch_id": b.batch_id, "status": b.status, "waiting_for": b.waiting_for()}
+                for b in batches],
+         "\n".join(f"batch {b.batch_id} ({b.status}) waits for {', '.join(b.waiting_for())}"
+                   for b in batches) or "no batch is waiting")

@@ -139,19 +139,20 @@ def load_demo(db: Database, actor: str, boxes: int, seed: int = 1, as_of: date |
     """Fill an empty database with a demo council of ``boxes`` boxes."""
     as_of = as_of or date.today()
     report = Throttled(progress)
-    if not schedule.list_classes(db):
-        schedule.import_example(db, actor)
     with db.write() as session:
         users.require(session, actor, RECORDS_WORK, "load demo data")
         existing = session.execute(select(func.count(Box.id))).scalar_one()
         if existing:
             raise Conflict(f"the database already holds {existing} boxes: demo data goes "
                            "into an empty database")
+        if not session.execute(select(RetentionClass.id).limit(1)).first():
+            schedule.apply_classes(session, actor, schedule.read_schedule(schedule.EXAMPLE))
         builder = _Builder(session, actor, seed, as_of, report)
         summary = builder.build(boxes)
         if not db.is_sqlite:
             _fix_sequences(session)
-    report(boxes, boxes, "done")
+        # The last report comes before the commit, so a Cancel here still undoes everything.
+        report(boxes, boxes, "saving")
     return summary
 
 
@@ -375,9 +376,9 @@ class _Builder:
                                                           "received_on": received,
                                                           "barcodes": barcodes}))
                     made += size
+                    self.report(made, total, "loading boxes")
                     if len(boxes) >= CHUNK:
                         self.flush(deposits, boxes)
-                        self.report(made, total, "loading boxes")
         self.flush(deposits, boxes)
         for start in range(0, len(decisions), CHUNK):
             self.insert(DisposalDecision, decisions[start:start + CHUNK])

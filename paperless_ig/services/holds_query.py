@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 
 from paperless_ig.store.models import Box, HoldScope, LegalHold, Team
 
@@ -53,3 +53,33 @@ def holds_on_box(session, box_id: int, as_of: date) -> list[str]:
         .order_by(LegalHold.name)
     ).scalars()
     return list(rows)
+
+
+def held_predicate(session, as_of: date) -> ColumnElement[bool]:
+    """The same test as ``box_is_held``, as plain conditions on the box row.
+
+    Holds are few and their scopes small, so reading them first and writing
+    them into the query as literals lets the database filter a million boxes
+    without a correlated subquery per row.
+    """
+    scopes = session.execute(
+        select(HoldScope).join(LegalHold, LegalHold.id == HoldScope.hold_id).where(active_hold(as_of))
+    ).scalars().all()
+    parts = []
+    for scope in scopes:
+        terms = []
+        if scope.class_id is not None:
+            terms.append(Box.class_id == scope.class_id)
+        if scope.team_id is not None:
+            terms.append(Box.team_id == scope.team_id)
+        if scope.directorate_id is not None:
+            teams = select(Team.id).where(Team.directorate_id == scope.directorate_id)
+            terms.append(Box.team_id.in_(list(session.execute(teams).scalars())))
+        if scope.box_id is not None:
+            terms.append(Box.id == scope.box_id)
+        if scope.records_from is not None:
+            terms.append(func.coalesce(Box.date_to, Box.trigger_date) >= scope.records_from)
+        if scope.records_to is not None:
+            terms.append(func.coalesce(Box.date_from, Box.trigger_date) <= scope.records_to)
+        parts.append(and_(*terms) if terms else true())
+    return or_(*parts) if parts else false()

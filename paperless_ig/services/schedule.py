@@ -146,36 +146,42 @@ def _redate_boxes(session, row: RetentionClass) -> int:
     return len(params)
 
 
+def apply_classes(session, actor: str, classes: list[ClassInfo]) -> dict:
+    """Create or update classes inside the caller's transaction."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "boxes_redated": 0}
+    existing = {r.code.upper(): r for r in session.execute(select(RetentionClass)).scalars()}
+    for info in classes:
+        row = existing.get(info.code.upper())
+        new = _fields(info)
+        if row is None:
+            session.add(RetentionClass(code=info.code, **new))
+            audit.record(session, actor, "class.create", "class", info.code, None, new)
+            counts["created"] += 1
+            continue
+        old = {k: getattr(row, k) for k in new}
+        if old == new:
+            counts["unchanged"] += 1
+            continue
+        for key, value in new.items():
+            setattr(row, key, value)
+        redated = 0
+        if (old["trigger"], old["period_months"]) != (new["trigger"], new["period_months"]):
+            session.flush()
+            redated = _redate_boxes(session, row)
+        audit.record(session, actor, "class.update", "class", info.code, old,
+                     {**new, "boxes_redated": redated})
+        counts["updated"] += 1
+        counts["boxes_redated"] += redated
+    session.flush()
+    return counts
+
+
 def import_schedule(db: Database, actor: str, path: str | Path) -> dict:
     """Create or update classes from a file; nothing changes if any row is bad."""
     classes = read_schedule(path)
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "boxes_redated": 0}
     with db.write() as session:
         users.require(session, actor, RECORDS_WORK, "change the retention schedule")
-        existing = {r.code.upper(): r for r in session.execute(select(RetentionClass)).scalars()}
-        for info in classes:
-            row = existing.get(info.code.upper())
-            new = _fields(info)
-            if row is None:
-                session.add(RetentionClass(code=info.code, **new))
-                audit.record(session, actor, "class.create", "class", info.code, None, new)
-                counts["created"] += 1
-                continue
-            old = {k: getattr(row, k) for k in new}
-            if old == new:
-                counts["unchanged"] += 1
-                continue
-            for key, value in new.items():
-                setattr(row, key, value)
-            redated = 0
-            if (old["trigger"], old["period_months"]) != (new["trigger"], new["period_months"]):
-                session.flush()
-                redated = _redate_boxes(session, row)
-            audit.record(session, actor, "class.update", "class", info.code, old,
-                         {**new, "boxes_redated": redated})
-            counts["updated"] += 1
-            counts["boxes_redated"] += redated
-    return counts
+        return apply_classes(session, actor, classes)
 
 
 def list_classes(db: Database) -> list[ClassInfo]:

@@ -123,6 +123,7 @@ def run_task(
     progress_title: str | None = None,
     quick: bool = False,
     on_progress: Callable[[int, int, str], None] | None = None,
+    on_cancel: Callable[[], None] | None = None,
 ) -> Task:
     cancel = threading.Event()
     dialog: QProgressDialog | None = None
@@ -157,6 +158,8 @@ def run_task(
     def failed(exc: BaseException, trace: str) -> None:
         finish()
         if isinstance(exc, Cancelled):
+            if on_cancel:
+                on_cancel()
             return
         if on_failure:
             on_failure(exc)
