@@ -53,6 +53,7 @@ class ImportRejected(BadInput):
         self.errors = errors
         shown = "; ".join(str(e) for e in errors[:20])
         more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
+        rows = len({e.row for e in errors})
         super().__init__(
-            f"{source}: {len(errors)} bad row(s), nothing imported: {shown}{more}"
+            f"{source}: {rows} bad row(s), nothing imported: {shown}{more}"
         )

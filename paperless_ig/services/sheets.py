@@ -8,6 +8,7 @@ loosely (case, spaces and underscores ignored).
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -60,7 +61,9 @@ def _read_csv(path: Path) -> list[list[Any]]:
     if "\x00" in text:
         raise BadInput(f"{path.name}: not a CSV file (it contains binary data)")
     try:
-        return list(csv.reader(text.splitlines()))
+        # newline="" keeps scanner group separators (and other line-like
+        # characters) inside their cells instead of splitting the row.
+        return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise BadInput(f"{path.name}: not a readable CSV file ({exc})") from None
 

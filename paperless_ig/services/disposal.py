@@ -1,0 +1,599 @@
+"""Disposal: the due queue, batches, decisions, the IAO's approval, destruction.
+
+The due queue is every box whose disposal date has passed as of a date,
+that is not permanent, not out on loan, not closed, and not under any
+active legal hold (checked in SQL, so a held box never appears whatever its
+date). A batch takes boxes from the queue; each gets a decision (destroy,
+transfer to archives, or extend with a new date and a reason); the box's
+own team's Information Asset Owner approves or rejects it; completing the
+batch re-checks holds and loans, pulls what must not go, and records the
+destruction with the contractor's certificate. Destroyed boxes keep their
+records for ever, linked to the batch and its certificate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from paperless_ig.domain.errors import BadInput, Conflict, NotFound, PermissionDenied
+from paperless_ig.domain.retention import Action
+from paperless_ig.domain.roles import RECORDS_WORK, Role
+from paperless_ig.services import audit, users
+from paperless_ig.services.holds import OPEN_BATCH, pull_held_from_batches
+from paperless_ig.services.holds_query import held_predicate, holds_on_box
+from paperless_ig.store.database import Database
+from paperless_ig.store.models import (
+    Box,
+    Directorate,
+    DisposalBatch,
+    DisposalDecision,
+    RetentionClass,
+    Team,
+)
+
+QUEUE_STATUSES = ("in_store", "digitised", "queued_for_disposal")
+DECISIONS = ("destroy", "transfer", "extend")
+METHODS = ("confidential shredding", "pulping", "incineration", "shredding")
+
+
+@dataclass(frozen=True)
+class DueBox:
+    barcode: str
+    disposal_date: date | None
+    days_overdue: int
+    team: str
+    directorate: str
+    iao: str
+    class_code: str
+    action: str
+    needs_review: bool
+    early: bool  # digitised and its class lets the paper go before its date
+    batch_id: int | None
+
+    def as_json(self) -> dict:
+        return {"barcode": self.barcode,
+                "disposal_date": self.disposal_date.isoformat() if self.disposal_date else None,
+                "days_overdue": self.days_overdue, "team": self.team, "class": self.class_code,
+                "action": self.action, "directorate": self.directorate, "iao": self.iao,
+                "needs_review": self.needs_review, "early": self.early, "batch_id": self.batch_id}
+
+
+def _open_batch_of_box():
+    return (select(DisposalDecision.batch_id)
+            .join(DisposalBatch, DisposalBatch.id == DisposalDecision.batch_id)
+            .where(DisposalDecision.box_id == Box.id, DisposalBatch.status.in_(OPEN_BATCH),
+                   DisposalDecision.outcome.is_(None))
+            .limit(1).scalar_subquery())
+
+
+def due_condition(session: Session, as_of: date):
+    """The WHERE clause of the due queue, on the box row alone.
+
+    Classes that let paper go once digitised, and the active holds, are read
+    first and written in as literals, so the (status, disposal_date) index
+    serves the query at a million boxes.
+    """
+    on_time = and_(Box.disposal_date.is_not(None), Box.disposal_date <= as_of)
+    early_classes = list(session.execute(select(RetentionClass.id).where(
+        RetentionClass.paper_may_go_when_digitised)).scalars())
+    when = or_(on_time, and_(Box.digitised_on.is_not(None), Box.class_id.in_(early_classes))) \
+        if early_classes else on_time
+    return and_(Box.status.in_(QUEUE_STATUSES), when, ~held_predicate(session, as_of))
+
+
+def _due_query(session: Session, as_of: date, teams: list[str] | None = None,
+               barcodes: list[str] | None = None):
+    query = (select(Box.barcode, Box.disposal_date, Team.code, Directorate.name, Team.iao,
+                    RetentionClass.code, RetentionClass.action, Box.digitised_on,
+                    RetentionClass.paper_may_go_when_digitised, _open_batch_of_box())
+             .join(Team, Team.id == Box.team_id)
+             .join(Directorate, Directorate.id == Team.directorate_id)
+             .join(RetentionClass, RetentionClass.id == Box.class_id)
+             .where(due_condition(session, as_of))
+             .order_by(Box.disposal_date, Box.barcode))
+    if teams:
+        query = query.where(Team.code.in_(teams))
+    if barcodes:
+        query = query.where(Box.barcode.in_(barcodes))
+    return query
+
+
+def _due_box(row, as_of: date) -> DueBox:
+    barcode, due, team, directorate, iao, code, action, digitised, may_go, batch = row
+    days = (as_of - due).days if due else 0
+    return DueBox(barcode, due, days, team, directorate, iao, code, action,
+                  action == Action.REVIEW.value, bool(digitised and may_go and (not due or due > as_of)),
+                  batch)
+
+
+def iter_due(db: Database, as_of: date | None = None, teams: list[str] | None = None) -> Iterator[DueBox]:
+    """The due queue, streamed (a million-box store can have a long one)."""
+    as_of = as_of or date.today()
+    with db.read() as session:
+        result = session.execute(_due_query(session, as_of, teams).execution_options(yield_per=5000))
+        try:
+            for row in result:
+                yield _due_box(row, as_of)
+        finally:
+            result.close()
+
+
+def due(db: Database, as_of: date | None = None, teams: list[str] | None = None,
+        limit: int | None = None) -> list[DueBox]:
+    boxes = []
+    for box in iter_due(db, as_of, teams):
+        boxes.append(box)
+        if limit and len(boxes) >= limit:
+            break
+    return boxes
+
+
+def due_count(db: Database, as_of: date | None = None) -> int:
+    as_of = as_of or date.today()
+    with db.read() as session:
+        return session.execute(
+            select(func.count(Box.id)).where(due_condition(session, as_of))).scalar_one()
+
+
+# -- batches ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class DecisionInfo:
+    barcode: str
+    team: str
+    iao: str
+    iao_login: str | None
+    class_code: str
+    date_from: date | None
+    date_to: date | None
+    disposal_date: date | None
+    decision: str | None
+    extend_to: date | None
+    reason: str | None
+    approval: str
+    approved_by: str | None
+    outcome: str | None
+    outcome_reason: str | None
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    batch_id: int
+    status: str
+    created_by: str
+    created_at: object
+    as_of: date
+    decisions: list[DecisionInfo] = field(default_factory=list)
+    completed_on: date | None = None
+    method: str | None = None
+    contractor: str | None = None
+    certificate_no: str | None = None
+    witnesses: str | None = None
+    weight_kg: float | None = None
+
+    @property
+    def barcodes(self) -> list[str]:
+        return [d.barcode for d in self.decisions]
+
+    def waiting_for(self) -> list[str]:
+        """The IAOs (or the records manager) this batch is waiting on."""
+        waiting = set()
+        for d in self.decisions:
+            if d.outcome:
+                continue
+            if d.decision is None:
+                waiting.add(f"{self.created_by} (decisions)")
+            elif d.approval == "pending":
+                waiting.add(d.iao_login or d.iao or "no IAO set")
+        return sorted(waiting)
+
+    def as_json(self) -> dict:
+        return {"batch_id": self.batch_id, "status": self.status, "as_of": self.as_of.isoformat(),
+                "boxes": self.barcodes, "waiting_for": self.waiting_for(),
+                "certificate_no": self.certificate_no,
+                "decisions": [{"barcode": d.barcode, "team": d.team, "decision": d.decision,
+                               "approval": d.approval, "outcome": d.outcome,
+                               "extend_to": d.extend_to.isoformat() if d.extend_to else None,
+                               "reason": d.reason or d.outcome_reason} for d in self.decisions]}
+
+
+def _batch(session: Session, batch_id: int) -> DisposalBatch:
+    batch = session.get(DisposalBatch, batch_id)
+    if batch is None:
+        raise NotFound(f"disposal batch {batch_id} does not exist")
+    return batch
+
+
+def _decision_rows(session: Session, batch_id: int):
+    return session.execute(
+        select(DisposalDecision, Box, Team, RetentionClass)
+        .join(Box, Box.id == DisposalDecision.box_id).join(Team, Team.id == Box.team_id)
+        .join(RetentionClass, RetentionClass.id == Box.class_id)
+        .where(DisposalDecision.batch_id == batch_id)
+        .order_by(Team.iao, Team.code, Box.barcode)
+    ).all()
+
+
+def _batch_info(session: Session, batch: DisposalBatch) -> BatchInfo:
+    decisions = [
+        DecisionInfo(box.barcode, team.code, team.iao, team.iao_login, klass.code, box.date_from,
+                     box.date_to, box.disposal_date, d.decision, d.extend_to, d.reason, d.approval,
+                     d.approved_by, d.outcome, d.outcome_reason)
+        for d, box, team, klass in _decision_rows(session, batch.id)]
+    return BatchInfo(batch.id, batch.status, batch.created_by, batch.created_at, batch.as_of,
+                     decisions, batch.completed_on, batch.method, batch.contractor,
+                     batch.certificate_no, batch.witnesses, batch.weight_kg)
+
+
+def get_batch(db: Database, batch_id: int) -> BatchInfo:
+    with db.read() as session:
+        return _batch_info(session, _batch(session, batch_id))
+
+
+def list_batches(db: Database) -> list[BatchInfo]:
+    with db.read() as session:
+        batches = session.execute(select(DisposalBatch).order_by(DisposalBatch.id.desc())).scalars()
+        return [_batch_info(session, b) for b in batches]
+
+
+def _default_decision(action: str) -> str | None:
+    if action in (Action.DESTROY.value, Action.DESTROY_CONFIDENTIAL.value):
+        return "destroy"
+    if action == Action.TRANSFER_TO_ARCHIVES.value:
+        return "transfer"
+    return None  # review: a person decides
+
+
+def create_batch(db: Database, actor: str, as_of: date | None = None, teams: list[str] | None = None,
+                 barcodes: list[str] | None = None, limit: int = 5000) -> BatchInfo:
+    """Take boxes from the due queue (not already in an open batch) into a new batch."""
+    as_of = as_of or date.today()
+    with db.write() as session:
+        users.require(session, actor, RECORDS_WORK, "create disposal batches")
+        rows = session.execute(_due_query(session, as_of, teams, barcodes).limit(limit * 2)).all()
+        chosen = [r for r in rows if r[-1] is None][:limit]
+        if barcodes:
+            found = {r[0] for r in chosen}
+            missing = [b for b in barcodes if b not in found]
+            if missing:
+                raise BadInput(f"not in the due queue as of {as_of.isoformat()} (or already in a "
+                               f"batch): {', '.join(missing[:10])}")
+        if not chosen:
+            raise BadInput(f"no boxes are due as of {as_of.isoformat()} for that choice")
+        batch = DisposalBatch(created_by=actor, created_at=audit.utcnow(), as_of=as_of, status="draft")
+        session.add(batch)
+        session.flush()
+        box_ids = dict(session.execute(select(Box.barcode, Box.id)
+                                       .where(Box.barcode.in_([r[0] for r in chosen]))).all())
+        events = []
+        for row in chosen:
+            barcode, action = row[0], row[6]
+            session.add(DisposalDecision(batch_id=batch.id, box_id=box_ids[barcode],
+                                         decision=_default_decision(action)))
+            events.append(audit.Event(actor, "disposal.add", "box", barcode, None,
+                                      {"batch": batch.id, "decision": _default_decision(action)}))
+        session.execute(Box.__table__.update().where(Box.id.in_(box_ids.values()))
+                        .values(status="queued_for_disposal", version=Box.version + 1,
+                                updated_at=audit.utcnow()))
+        events.insert(0, audit.Event(actor, "disposal.create", "disposal_batch", batch.id, None,
+                                     {"as_of": as_of, "boxes": [r[0] for r in chosen]}))
+        audit.record_many(session, events)
+        session.flush()
+        return _batch_info(session, batch)
+
+
+def _open(batch: DisposalBatch) -> None:
+    if batch.status not in OPEN_BATCH:
+        raise Conflict(f"batch {batch.id} is {batch.status}: it can no longer change")
+
+
+def _decision(session: Session, batch: DisposalBatch, barcode: str) -> tuple[DisposalDecision, Box]:
+    row = session.execute(
+        select(DisposalDecision, Box).join(Box, Box.id == DisposalDecision.box_id)
+        .where(DisposalDecision.batch_id == batch.id, Box.barcode == barcode)
+    ).first()
+    if row is None:
+        raise NotFound(f"box {barcode} is not in batch {batch.id}")
+    return row[0], row[1]
+
+
+def decide(db: Database, actor: str, batch_id: int, barcode: str, decision: str,
+           extend_to: date | None = None, reason: str | None = None) -> BatchInfo:
+    """Set one box's decision; changing it sends the box back for approval."""
+    if decision not in DECISIONS:
+        raise BadInput(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+    with db.write() as session:
+        users.require(session, actor, RECORDS_WORK, "decide on disposal")
+        batch = _batch(session, batch_id)
+        _open(batch)
+        row, box = _decision(session, batch, barcode)
+        if row.outcome:
+            raise Conflict(f"box {barcode} was {row.outcome} from batch {batch_id}")
+        if decision == "extend":
+            if not extend_to or not (reason or "").strip():
+                raise BadInput("extending retention needs a new date and a reason")
+            if box.disposal_date and extend_to <= box.disposal_date:
+                raise BadInput(f"the new date {extend_to.isoformat()} must be after the current "
+                               f"disposal date {box.disposal_date.isoformat()}")
+        before = {"decision": row.decision, "extend_to": row.extend_to, "reason": row.reason,
+                  "approval": row.approval}
+        row.decision = decision
+        row.extend_to = extend_to if decision == "extend" else None
+        row.reason = (reason or "").strip() or None
+        row.approval, row.approved_by, row.approved_at = "pending", None, None
+        if batch.status == "approved":
+            batch.status = "submitted"
+        session.flush()
+        audit.record(session, actor, "disposal.decide", "box", barcode, before,
+                     {"batch": batch_id, "decision": decision, "extend_to": row.extend_to,
+                      "reason": row.reason})
+        return _batch_info(session, batch)
+
+
+def remove_box(db: Database, actor: str, batch_id: int, barcode: str) -> BatchInfo:
+    """Take a box back out of an open batch (undo); it returns to the queue."""
+    with db.write() as session:
+        users.require(session, actor, RECORDS_WORK, "change disposal batches")
+        batch = _batch(session, batch_id)
+        _open(batch)
+        row, box = _decision(session, batch, barcode)
+        session.delete(row)
+        if box.status == "queued_for_disposal":
+            box.status, box.updated_at = "in_store", audit.utcnow()
+        session.flush()
+        audit.record(session, actor, "disposal.remove", "box", barcode, {"batch": batch_id}, None)
+        return _batch_info(session, batch)
+
+
+def cancel_batch(db: Database, actor: str, batch_id: int, reason: str) -> BatchInfo:
+    if not reason.strip():
+        raise BadInput("cancelling a batch needs a reason")
+    with db.write() as session:
+        users.require(session, actor, RECORDS_WORK, "cancel disposal batches")
+        batch = _batch(session, batch_id)
+        _open(batch)
+        for _row, box, _team, _klass in _decision_rows(session, batch.id):
+            if box.status == "queued_for_disposal":
+                box.status, box.updated_at = "in_store", audit.utcnow()
+        batch.status = "cancelled"
+        session.flush()
+        audit.record(session, actor, "disposal.cancel", "disposal_batch", batch_id, None,
+                     {"reason": reason.strip()})
+        return _batch_info(session, batch)
+
+
+def _iao_rows(session: Session, batch: DisposalBatch, actor: str, barcodes: list[str] | None):
+    user = users.ensure_user(session, actor)
+    if Role(user.role) in (Role.DESK, Role.SCANNING):
+        raise PermissionDenied(f"{actor} ({Role(user.role).value}) cannot approve disposal: only "
+                               "the Information Asset Owner of the box's team can")
+    rows = _decision_rows(session, batch.id)
+    if barcodes:
+        wanted = set(barcodes)
+        rows = [r for r in rows if r[1].barcode in wanted]
+        missing = wanted - {r[1].barcode for r in rows}
+        if missing:
+            raise NotFound(f"not in batch {batch.id}: {', '.join(sorted(missing))}")
+        others = [r[1].barcode for r in rows if r[2].iao_login != actor]
+        if others:
+            raise PermissionDenied(
+                f"{actor} is not the Information Asset Owner of the team of {', '.join(others[:10])}: "
+                "only the box's own IAO can approve its disposal")
+    else:
+        rows = [r for r in rows if r[2].iao_login == actor]
+        if not rows:
+            raise PermissionDenied(f"{actor} is not the Information Asset Owner of any team in "
+                                   f"batch {batch.id}")
+    return rows
+
+
+def approve(db: Database, actor: str, batch_id: int, barcodes: list[str] | None = None,
+            note: str | None = None) -> BatchInfo:
+    """The IAO approves the decisions on their own team's boxes."""
+    with db.write() as session:
+        batch = _batch(session, batch_id)
+        _open(batch)
+        rows = _iao_rows(session, batch, actor, barcodes)
+        undecided = [r[1].barcode for r in rows if r[0].decision is None]
+        if undecided:
+            raise Conflict(f"no decision yet for {', '.join(undecided[:10])}: the records manager "
+                           "decides before the IAO approves")
+        events = []
+        for decision, box, _team, _klass in rows:
+            if decision.outcome:
+                continue
+            decision.approval, decision.approved_by = "approved", actor
+            decision.approved_at, decision.approval_note = audit.utcnow(), note
+            events.append(audit.Event(actor, "disposal.approve", "box", box.barcode,
+                                      {"approval": "pending"},
+                                      {"batch": batch_id, "approval": "approved",
+                                       "decision": decision.decision}))
+        session.flush()
+        _update_status(session, batch)
+        audit.record_many(session, events)
+        return _batch_info(session, batch)
+
+
+def reject(db: Database, actor: str, batch_id: int, barcodes: list[str], reason: str) -> BatchInfo:
+    if not reason.strip():
+        raise BadInput("rejecting needs a reason")
+    with db.write() as session:
+        batch = _batch(session, batch_id)
+        _open(batch)
+        rows = _iao_rows(session, batch, actor, barcodes)
+        events = []
+        for decision, box, _team, _klass in rows:
+            decision.approval, decision.approved_by = "rejected", actor
+            decision.approved_at, decision.approval_note = audit.utcnow(), reason.strip()
+            events.append(audit.Event(actor, "disposal.reject", "box", box.barcode,
+                                      {"approval": "pending"},
+                                      {"batch": batch_id, "approval": "rejected", "reason": reason}))
+        session.flush()
+        _update_status(session, batch)
+        audit.record_many(session, events)
+        return _batch_info(session, batch)
+
+
+def _update_status(session: Session, batch: DisposalBatch) -> None:
+    approvals = [d.approval for d, *_ in _decision_rows(session, batch.id) if not d.outcome]
+    if approvals and all(a != "pending" for a in approvals):
+        batch.status = "approved"
+    elif any(a != "pending" for a in approvals):
+        batch.status = "submitted"
+
+
+@dataclass(frozen=True)
+class Completion:
+    batch_id: int
+    certificate_no: str
+    destroyed: list[str]
+    transferred: list[str]
+    extended: list[str]
+    pulled: list[dict]
+
+    def as_json(self) -> dict:
+        return {"batch_id": self.batch_id, "certificate_no": self.certificate_no,
+                "destroyed": self.destroyed, "transferred": self.transferred,
+                "extended": self.extended, "pulled": self.pulled}
+
+
+def complete(db: Database, actor: str, batch_id: int, on: date, method: str, contractor: str,
+             certificate_no: str, witnesses: list[str] | None = None,
+             weight_kg: float | None = None) -> Completion:
+    """Record that the contractor destroyed (or the archives took) the approved boxes."""
+    if not contractor.strip() or not certificate_no.strip():
+        raise BadInput("completing a batch needs the contractor and their certificate number")
+    if on > date.today():
+        raise BadInput(f"destruction date {on.isoformat()} is in the future")
+    with db.write() as session:
+        users.require(session, actor, RECORDS_WORK, "record destruction")
+        batch = _batch(session, batch_id)
+        _open(batch)
+        pull_held_from_batches(session, actor, on)
+        destroyed, transferred, extended, pulled, events = [], [], [], [], []
+        for decision, box, _team, _klass in _decision_rows(session, batch.id):
+            if decision.outcome == "pulled":
+                pulled.append({"barcode": box.barcode, "reason": decision.outcome_reason})
+                continue
+            reason = _pull_reason(session, decision, box, on)
+            if reason:
+                decision.outcome, decision.outcome_reason = "pulled", reason
+                if box.status == "queued_for_disposal":
+                    box.status = "in_store"
+                pulled.append({"barcode": box.barcode, "reason": reason})
+                events.append(audit.Event(actor, "disposal.pull", "box", box.barcode,
+                                          {"batch": batch_id}, {"reason": reason}))
+                continue
+            before = {"status": box.status, "disposal_date": box.disposal_date}
+            if decision.decision == "extend":
+                box.disposal_date, box.status = decision.extend_to, "in_store"
+                decision.outcome = "extended"
+                extended.append(box.barcode)
+            elif decision.decision == "transfer":
+                box.status, box.location_id, decision.outcome = "transferred", None, "transferred"
+                transferred.append(box.barcode)
+            else:
+                box.status, box.location_id, decision.outcome = "destroyed", None, "destroyed"
+                destroyed.append(box.barcode)
+            box.updated_at = audit.utcnow()
+            events.append(audit.Event(actor, f"box.{decision.outcome}", "box", box.barcode, before,
+                                      {"status": box.status, "disposal_date": box.disposal_date,
+                                       "batch": batch_id, "certificate_no": certificate_no}))
+        batch.status, batch.completed_on, batch.method = "completed", on, method
+        batch.contractor, batch.certificate_no = contractor.strip(), certificate_no.strip()
+        batch.witnesses = "; ".join(w.strip() for w in witnesses or [] if w.strip()) or None
+        batch.weight_kg = weight_kg
+        session.flush()
+        events.append(audit.Event(actor, "disposal.complete", "disposal_batch", batch_id, None, {
+            "completed_on": on, "method": method, "contractor": batch.contractor,
+            "certificate_no": batch.certificate_no, "destroyed": destroyed,
+            "transferred": transferred, "extended": extended, "pulled": pulled}))
+        audit.record_many(session, events)
+        return Completion(batch_id, batch.certificate_no, destroyed, transferred, extended, pulled)
+
+
+def _pull_reason(session: Session, decision: DisposalDecision, box: Box, on: date) -> str | None:
+    holds = holds_on_box(session, box.id, on)
+    if holds:
+        return f"under legal hold '{holds[0]}'"
+    if box.status == "out_on_loan":
+        return "out on loan: it must come back first"
+    if decision.decision is None:
+        return "no decision was made"
+    if decision.approval == "rejected":
+        return f"rejected by {decision.approved_by}: {decision.approval_note}"
+    if decision.approval != "approved":
+        return "not approved by the Information Asset Owner"
+    return None
+
+
+def waiting(db: Database, older_than_days: int = 14, today: date | None = None) -> list[BatchInfo]:
+    """Open batches created more than ``older_than_days`` ago, with who they wait for."""
+    today = today or date.today()
+    cutoff = today - timedelta(days=older_than_days)
+    return [b for b in list_batches(db) if b.status in OPEN_BATCH and b.created_at.date() <= cutoff]
+
+
+# -- the backlog ------------------------------------------------------------------------
+AGE_BANDS = ((0, 365, "under 1 year"), (365, 730, "1-2 years"), (730, 1825, "2-5 years"),
+             (1825, None, "over 5 years"))
+
+
+@dataclass(frozen=True)
+class Backlog:
+    as_of: date
+    overdue_boxes: int
+    overdue_metres: float
+    oldest_overdue: date | None
+    by_directorate: list[tuple[str, int]]
+    by_age: list[tuple[str, int]]
+    destroyed_last_12: int
+    next_batch_metres: float
+
+    def as_json(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "overdue_boxes": self.overdue_boxes,
+                "overdue_metres": round(self.overdue_metres, 2),
+                "oldest_overdue": self.oldest_overdue.isoformat() if self.oldest_overdue else None,
+                "by_directorate": dict(self.by_directorate), "by_age": dict(self.by_age),
+                "destroyed_last_12": self.destroyed_last_12,
+                "next_batch_metres": round(self.next_batch_metres, 2)}
+
+
+def backlog(db: Database, as_of: date | None = None) -> Backlog:
+    as_of = as_of or date.today()
+    with db.read() as session:
+        base = select(Box.id).where(due_condition(session, as_of)).subquery()
+        boxes_, mm, oldest = session.execute(
+            select(func.count(Box.id), func.coalesce(func.sum(Box.width_mm), 0),
+                   func.min(Box.disposal_date)).join(base, base.c.id == Box.id)).one()
+        by_directorate = session.execute(
+            select(Directorate.name, func.count(Box.id)).join(base, base.c.id == Box.id)
+            .join(Team, Team.id == Box.team_id).join(Directorate, Directorate.id == Team.directorate_id)
+            .group_by(Directorate.name).order_by(func.count(Box.id).desc())).all()
+        bands = []
+        for low, high, label in AGE_BANDS:
+            query = select(func.count(Box.id)).join(base, base.c.id == Box.id).where(
+                Box.disposal_date <= as_of - timedelta(days=low))
+            if high is not None:
+                query = query.where(Box.disposal_date > as_of - timedelta(days=high))
+            count = session.execute(query).scalar_one()
+            bands.append((label, count))
+        destroyed = session.execute(
+            select(func.count(DisposalDecision.id)).join(
+                DisposalBatch, DisposalBatch.id == DisposalDecision.batch_id)
+            .where(DisposalDecision.outcome == "destroyed",
+                   DisposalBatch.completed_on > as_of - timedelta(days=365),
+                   DisposalBatch.completed_on <= as_of)).scalar_one()
+        open_mm = session.execute(
+            select(func.coalesce(func.sum(Box.width_mm), 0))
+            .join(DisposalDecision, DisposalDecision.box_id == Box.id)
+            .join(DisposalBatch, DisposalBatch.id == DisposalDecision.batch_id)
+            .where(DisposalBatch.status.in_(OPEN_BATCH), DisposalDecision.outcome.is_(None),
+                   or_(DisposalDecision.decision.is_(None),
+                       DisposalDecision.decision != "extend"))).scalar_one()
+    return Backlog(as_of, boxes_, mm / 1000, oldest, [tuple(r) for r in by_directorate], bands,
+                   destroyed, open_mm / 1000)

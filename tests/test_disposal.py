@@ -1,0 +1,149 @@
+"""Disposal: the due queue, holds, batches, the IAO's approval and destruction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from paperless_ig.domain.errors import BadInput, PermissionDenied
+from paperless_ig.services import audit, boxes, demo, deposits, disposal, holds, schedule, teams, users
+from tests.conftest import ADMIN
+
+RM, IAO, OTHER_IAO, DESK = "rita", "ian", "olga", "dora"
+AS_OF = date(2026, 11, 26)
+
+
+@pytest.fixture
+def store(db):
+    """Two teams with their own IAOs; six boxes due, two not yet, one permanent."""
+    schedule.import_example(db, ADMIN)
+    teams.add_team(db, ADMIN, teams.TeamSpec("NCC", "Resources", "FIN-AP", "Accounts Payable",
+                                             "Ian Iao", IAO))
+    teams.add_team(db, ADMIN, teams.TeamSpec("NCCS", "Children's Social Care", "CSC-RA",
+                                             "Referral and Assessment", "Olga Other", OTHER_IAO))
+    for login, role in ((RM, "records_manager"), (IAO, "viewer"), (OTHER_IAO, "viewer"), (DESK, "desk")):
+        users.add_user(db, ADMIN, login, role)
+
+    def deposit(team, klass, trigger, count):
+        return deposits.log_deposit(db, ADMIN, deposits.DepositRequest(
+            team, klass, [deposits.BoxSpec("Records", trigger)] * count,
+            received_on=date(2020, 1, 1))).barcodes
+
+    db.codes = {
+        "fin_due": deposit("FIN-AP", "FIN-01-01", date(2018, 6, 1), 4),   # due 31/03/2025
+        "fin_later": deposit("FIN-AP", "FIN-01-01", date(2023, 6, 1), 2),  # due 31/03/2030
+        "csc_due": deposit("CSC-RA", "CSC-04-01", date(2010, 1, 1), 2),    # due 2020
+        "permanent": deposit("FIN-AP", "GOV-01-01", date(2000, 1, 1), 1),
+    }
+    return db
+
+
+def test_due_queue_is_what_an_independent_query_says(store):
+    due = {b.barcode for b in disposal.due(store, AS_OF)}
+    with store.read() as session:
+        expected = set(session.execute(text(
+            "SELECT barcode FROM boxes WHERE disposal_date IS NOT NULL AND disposal_date <= :d "
+            "AND status IN ('in_store', 'digitised', 'queued_for_disposal')"), {"d": AS_OF}).scalars())
+    assert due == expected == set(store.codes["fin_due"] + store.codes["csc_due"])
+    one = next(b for b in disposal.due(store, AS_OF) if b.barcode == store.codes["fin_due"][0])
+    assert one.days_overdue == (AS_OF - date(2025, 3, 31)).days and one.action == "destroy_confidential"
+
+
+def test_a_moratorium_on_a_class_keeps_its_boxes_out_whatever_their_date(store):
+    holds.add_hold(store, RM, holds.HoldSpec("Inquiry", "Statutory inquiry", classes=("CSC-04-01",)))
+    far_future = AS_OF + timedelta(days=365 * 200)
+    due = {b.barcode for b in disposal.due(store, far_future)}
+    assert not due & set(store.codes["csc_due"])
+    assert set(store.codes["fin_due"]) <= due
+    assert boxes.show(store, store.codes["csc_due"][0]).on_hold
+    with pytest.raises(BadInput):
+        disposal.create_batch(store, RM, far_future, barcodes=store.codes["csc_due"])
+
+
+def test_released_hold_and_narrowed_scopes(store):
+    holds.add_hold(store, RM, holds.HoldSpec("Claim", "Litigation", teams=("FIN-AP",),
+                                             records_from=date(2018, 1, 1), records_to=date(2018, 12, 31)))
+    due = {b.barcode for b in disposal.due(store, AS_OF)}
+    assert not due & set(store.codes["fin_due"])
+    with pytest.raises(BadInput, match="needs a reason"):
+        holds.release_hold(store, RM, "Claim", " ")
+    holds.release_hold(store, RM, "Claim", "Claim settled")
+    assert set(store.codes["fin_due"]) <= {b.barcode for b in disposal.due(store, AS_OF)}
+    assert not holds.list_holds(store)[0].active
+
+
+def test_the_whole_batch_from_queue_to_certificate(store):
+    batch = disposal.create_batch(store, RM, AS_OF, teams=["FIN-AP"])
+    assert sorted(batch.barcodes) == sorted(store.codes["fin_due"])
+    assert batch.waiting_for() == [IAO]
+    keep, transfer, *destroy = store.codes["fin_due"]
+    with pytest.raises(BadInput, match="new date and a reason"):
+        disposal.decide(store, RM, batch.batch_id, keep, "extend", date(2030, 1, 1))
+    disposal.decide(store, RM, batch.batch_id, keep, "extend", date(2030, 1, 1), "Audit in progress")
+    disposal.decide(store, RM, batch.batch_id, transfer, "transfer")
+    with pytest.raises(PermissionDenied, match="cannot approve"):
+        disposal.approve(store, DESK, batch.batch_id)
+    with pytest.raises(PermissionDenied, match="not the Information Asset Owner"):
+        disposal.approve(store, OTHER_IAO, batch.batch_id, [destroy[0]])
+    approved = disposal.approve(store, IAO, batch.batch_id)
+    assert approved.status == "approved"
+    done = disposal.complete(store, RM, batch.batch_id, AS_OF, "confidential shredding",
+                             "Shire Secure Shredding", "SSS-0001", ["A Witness"], 40.0)
+    assert sorted(done.destroyed) == sorted(destroy)
+    assert done.transferred == [transfer] and done.extended == [keep] and done.pulled == []
+    gone = boxes.show(store, destroy[0])
+    assert gone.status == "destroyed" and gone.location is None  # the record stays
+    assert boxes.show(store, keep).disposal_date == date(2030, 1, 1)
+    assert boxes.show(store, transfer).status == "transferred"
+    assert audit.history(store, "box", destroy[0])[0].after["certificate_no"] == "SSS-0001"
+    assert not set(destroy) & {b.barcode for b in disposal.due(store, AS_OF)}
+    assert audit.verify(store).ok
+
+
+def test_a_hold_placed_after_approval_pulls_the_box(store):
+    batch = disposal.create_batch(store, RM, AS_OF, teams=["FIN-AP"])
+    disposal.approve(store, IAO, batch.batch_id)
+    target = store.codes["fin_due"][0]
+    _info, pulled = holds.add_hold(store, RM, holds.HoldSpec("FOI appeal", "Tribunal", boxes=(target,)))
+    assert pulled == [(target, "placed under legal hold 'FOI appeal'")]
+    done = disposal.complete(store, RM, batch.batch_id, AS_OF, "pulping", "Pulpco", "P-1")
+    assert {"barcode": target, "reason": "placed under legal hold 'FOI appeal'"} in done.pulled
+    assert target not in done.destroyed and boxes.show(store, target).status == "in_store"
+
+
+def test_rejected_and_unapproved_boxes_are_not_destroyed(store):
+    batch = disposal.create_batch(store, RM, AS_OF)
+    fin, csc = store.codes["fin_due"][0], store.codes["csc_due"][0]
+    disposal.reject(store, IAO, batch.batch_id, [fin], "Still needed for an audit")
+    done = disposal.complete(store, RM, batch.batch_id, AS_OF, "pulping", "Pulpco", "P-2")
+    pulled = {p["barcode"]: p["reason"] for p in done.pulled}
+    assert "rejected by ian" in pulled[fin]
+    assert "not approved" in pulled[csc]
+
+
+def test_undo_before_completion(store):
+    batch = disposal.create_batch(store, RM, AS_OF, teams=["FIN-AP"])
+    code = batch.barcodes[0]
+    assert boxes.show(store, code).status == "queued_for_disposal"
+    disposal.remove_box(store, RM, batch.batch_id, code)
+    assert boxes.show(store, code).status == "in_store"
+    disposal.cancel_batch(store, RM, batch.batch_id, "Wrong as-of date")
+    assert all(boxes.show(store, c).status == "in_store" for c in store.codes["fin_due"])
+    again = disposal.create_batch(store, RM, AS_OF, teams=["FIN-AP"])
+    assert sorted(again.barcodes) == sorted(store.codes["fin_due"])
+
+
+def test_backlog_figures(store):
+    figures = disposal.backlog(store, AS_OF)
+    assert figures.overdue_boxes == 6
+    assert figures.oldest_overdue == min(b.disposal_date for b in disposal.due(store, AS_OF))
+    assert sum(count for _, count in figures.by_age) == 6
+    assert abs(figures.overdue_metres - 6 * 0.143) < 1e-6
+
+
+def test_demo_backlog_respects_the_demo_moratorium(db):
+    demo.load_demo(db, ADMIN, 3000, seed=2, as_of=AS_OF)
+    due = disposal.due(db, AS_OF)
+    assert due and not any(b.class_code.startswith("CSC-") for b in due)
