@@ -134,3 +134,25 @@ def test_printed_labels_keep_their_barcodes(qtbot, desk, tmp_path):
     paint_pages(printer, convert_from_path(str(source), dpi=300))
     image = convert_from_path(str(tmp_path / "printed.pdf"), dpi=300)[0]
     assert {r.text for r in zxingcpp.read_barcodes(image)} == set(result.barcodes)
+
+
+def test_the_main_window_opens_the_desk_with_ctrl_1(qtbot, sqlite_db):
+    from paperless_ig.ui.main_window import MainWindow
+    from paperless_ig.ui.pages import install_pages
+
+    schedule.import_example(sqlite_db, ADMIN)
+    teams.add_team(sqlite_db, ADMIN, teams.TeamSpec("NCC", "Resources", "FIN-AP", "Accounts Payable", "H"))
+    window = MainWindow(sqlite_db, ADMIN)
+    window.show_error = lambda message: None
+    install_pages(window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.current_page_key() != "loading", timeout=WAIT)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.page("desk"), DeskPage)
+    assert window.current_page_key() == "desk"
+    qtbot.waitUntil(lambda: window.page("desk").deposit_form.team.count() == 1, timeout=WAIT)
+    assert tasks.wait_for_tasks()

@@ -437,6 +437,9 @@ def run(db_url: str | None, login: str | None) -> int:
             db.dispose()
         return 1
     window = MainWindow(db, login, user=user)
+    from paperless_ig.ui.pages import install_pages
+
+    install_pages(window)
     window.show()
     try:
         return app.exec()
