@@ -133,11 +133,50 @@ def due(db: Database, as_of: date | None = None, teams: list[str] | None = None,
     return boxes
 
 
-def due_count(db: Database, as_of: date | None = None) -> int:
+def due_count(db: Database, as_of: date | None = None, teams: list[str] | None = None) -> int:
     as_of = as_of or date.today()
     with db.read() as session:
-        return session.execute(
-            select(func.count(Box.id)).where(due_condition(session, as_of))).scalar_one()
+        query = select(func.count(Box.id)).where(due_condition(session, as_of))
+        if teams:
+            query = query.join(Team, Team.id == Box.team_id).where(Team.code.in_(teams))
+        return session.execute(query).scalar_one()
+
+
+DUE_SORTS = {
+    "disposal": (Box.disposal_date, Box.barcode),
+    "directorate": (Directorate.name, Team.code, Box.disposal_date, Box.barcode),
+    "team": (Team.code, Box.disposal_date, Box.barcode),
+    "iao": (Team.iao, Team.code, Box.disposal_date, Box.barcode),
+    "class": (RetentionClass.code, Box.disposal_date, Box.barcode),
+    "barcode": (Box.barcode,),
+}
+
+
+def due_page(db: Database, as_of: date | None = None, sort: str = "disposal", offset: int = 0,
+             limit: int = 200, teams: list[str] | None = None) -> list[DueBox]:
+    """One page of the due queue for the disposal screen's table, in a chosen grouping."""
+    if sort not in DUE_SORTS:
+        raise BadInput(f"cannot sort the due queue by {sort!r}")
+    as_of = as_of or date.today()
+    with db.read() as session:
+        query = _due_query(session, as_of, teams).order_by(None).order_by(*DUE_SORTS[sort])
+        rows = session.execute(query.offset(offset).limit(limit)).all()
+    return [_due_box(row, as_of) for row in rows]
+
+
+def due_groups(db: Database, as_of: date | None = None, by: str = "directorate") -> list[tuple[str, int]]:
+    """How many due boxes each directorate, team or IAO has, largest first."""
+    column = {"directorate": Directorate.name, "team": Team.code, "iao": Team.iao}.get(by)
+    if column is None:
+        raise BadInput(f"cannot group the due queue by {by!r}")
+    as_of = as_of or date.today()
+    with db.read() as session:
+        rows = session.execute(
+            select(column, func.count(Box.id)).select_from(Box)
+            .join(Team, Team.id == Box.team_id).join(Directorate, Directorate.id == Team.directorate_id)
+            .where(due_condition(session, as_of)).group_by(column)
+            .order_by(func.count(Box.id).desc())).all()
+    return [(name, count) for name, count in rows]
 
 
 # -- batches ---------------------------------------------------------------------
