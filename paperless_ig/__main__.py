@@ -4,4 +4,6 @@ import sys
 
 from paperless_ig.cli import main
 
-sys.exit(main())
+# The guard matters: OCR worker processes are spawned, and re-import this module.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -255,7 +255,10 @@ class ScanBatch(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(32), default="running")
     source: Mapped[str] = mapped_column(Text, default="")
+    # The same files scanned again resume this batch instead of starting a new one.
+    source_key: Mapped[str | None] = mapped_column(String(64), index=True)
     default_box_id: Mapped[int | None] = mapped_column(ForeignKey("boxes.id"))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ScanPage(Base):
@@ -265,6 +268,8 @@ class ScanPage(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("scan_batches.id"), index=True)
     source_file: Mapped[str] = mapped_column(String(1000))
     source_page: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order in the batch
+    cover_barcode: Mapped[str | None] = mapped_column(String(60))
     box_id: Mapped[int | None] = mapped_column(ForeignKey("boxes.id"), index=True)
     page_no: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,266 @@
+"""A scan batch from files to searchable PDFs filed with their boxes.
+
+The steps: list the pages (bad files are reported and skipped), record them
+in the batch (or find the batch already begun on the same files, so a
+killed run resumes), read the pending pages in worker processes (one per
+core), write each finished page in its own short transaction (so a crash
+loses nothing finished and the database is never held for the slow part),
+then split the pages by cover sheet, merge each box's pages into one PDF
+with its SHA-256, and index the text for search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfWriter
+from sqlalchemy import delete, insert, select, text, update
+
+from paperless_ig.domain.errors import BadInput
+from paperless_ig.domain.roles import SCANNING_WORK
+from paperless_ig.ocr import sources
+from paperless_ig.ocr.worker import PageResult, PageTask, process
+from paperless_ig.services import audit, users
+from paperless_ig.services.progress import Cancelled, ProgressFn, no_progress
+from paperless_ig.store.database import Database, data_dir
+from paperless_ig.store.models import Box, ScanBatch, ScanOutput, ScanPage
+
+LOW_CONFIDENCE = 75.0
+FINISHED = ("done", "blank", "cover", "failed")
+
+
+def documents_dir() -> Path:
+    """Where searchable PDFs live (a shared folder when several stations share PostgreSQL)."""
+    folder = Path(os.environ.get("PAPERLESS_IG_DOCUMENTS") or data_dir() / "documents")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class BatchReport:
+    batch_id: int
+    pages: int
+    boxes: dict[str, dict] = field(default_factory=dict)
+    unassigned: int = 0
+    low_confidence: int = 0
+    blank: int = 0
+    failed: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    pages_read: int = 0  # pages OCR'd in this run (a resumed run reads fewer)
+    resumed: bool = False
+
+    @property
+    def pages_per_minute(self) -> float:
+        return round(self.pages_read / self.seconds * 60, 1) if self.seconds else 0.0
+
+    def as_json(self) -> dict:
+        return {"batch_id": self.batch_id, "pages": self.pages, "boxes": self.boxes,
+                "unassigned": self.unassigned, "low_confidence": self.low_confidence,
+                "blank": self.blank, "failed": self.failed, "seconds": round(self.seconds, 2),
+                "pages_per_minute": self.pages_per_minute, "pages_read": self.pages_read,
+                "resumed": self.resumed}
+
+
+def source_key(refs: list[sources.PageRef]) -> str:
+    digest = hashlib.sha256()
+    for ref in refs:
+        digest.update(f"{ref.file}\x1f{ref.index}\x1e".encode())
+    return digest.hexdigest()
+
+
+def _box_id(session, barcode: str | None) -> int | None:
+    if not barcode:
+        return None
+    found = session.execute(select(Box.id).where(Box.barcode == barcode)).scalar_one_or_none()
+    if found is None:
+        raise BadInput(f"box {barcode} is not known here")
+    return found
+
+
+def _open_batch(db: Database, actor: str, refs, failed, box: str | None) -> tuple[int, bool]:
+    key = source_key(refs)
+    with db.write() as session:
+        users.require(session, actor, SCANNING_WORK, "run OCR on scan batches")
+        default_box = _box_id(session, box)
+        existing = session.execute(
+            select(ScanBatch).where(ScanBatch.source_key == key).order_by(ScanBatch.id.desc())
+        ).scalars().first()
+        if existing is not None:
+            existing.status = "running"
+            if default_box:
+                existing.default_box_id = default_box
+            return existing.id, True
+        batch = ScanBatch(operator=actor, created_at=audit.utcnow(), status="running",
+                          source="\n".join(sorted({r.file for r in refs})), source_key=key,
+                          default_box_id=default_box)
+        session.add(batch)
+        session.flush()
+        session.execute(insert(ScanPage), [
+            {"batch_id": batch.id, "source_file": ref.file, "source_page": ref.index,
+             "position": position, "status": "pending", "text": ""}
+            for position, ref in enumerate(refs)])
+        audit.record(session, actor, "scan.start", "scan_batch", batch.id, None,
+                     {"pages": len(refs), "files": len({r.file for r in refs}),
+                      "refused": [f.__dict__ for f in failed]})
+        return batch.id, False
+
+
+def _pending(db: Database, batch_id: int) -> list[tuple[int, sources.PageRef]]:
+    with db.read() as session:
+        rows = session.execute(
+            select(ScanPage.id, ScanPage.source_file, ScanPage.source_page)
+            .where(ScanPage.batch_id == batch_id, ScanPage.status.not_in(FINISHED))
+            .order_by(ScanPage.position)).all()
+    return [(page_id, sources.PageRef(file, index, "pdf" if file.lower().endswith(".pdf") else "image"))
+            for page_id, file, index in rows]
+
+
+def index_text(session, page_id: int, text_value: str, old_text: str | None = None) -> None:
+    """Keep SQLite's FTS5 table in step (PostgreSQL indexes the column itself)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if old_text:
+        session.execute(text("INSERT INTO page_search(page_search, rowid, text) "
+                             "VALUES ('delete', :id, :old)"), {"id": page_id, "old": old_text})
+    if text_value:
+        session.execute(text("INSERT INTO page_search(rowid, text) VALUES (:id, :text)"),
+                        {"id": page_id, "text": text_value})
+
+
+def _store(db: Database, result: PageResult) -> None:
+    status = result.status
+    if status == "done" and (result.confidence or 0) < LOW_CONFIDENCE:
+        status = "low"
+    with db.write() as session:
+        session.execute(update(ScanPage).where(ScanPage.id == result.page_id).values(
+            status=status, text=result.text, confidence=result.confidence,
+            rotation=result.rotation, skew_degrees=result.skew, blank=result.status == "blank",
+            cover_sheet=result.status == "cover", cover_barcode=result.cover_barcode,
+            pdf_path=result.pdf, error=result.error))
+        index_text(session, result.page_id, result.text)
+
+
+def _pool_map(tasks: list[PageTask], workers: int) -> Iterable[PageResult]:
+    """Results as pages finish, from ``workers`` processes; the pool dies with the generator."""
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield process(task)
+        return
+    context = multiprocessing.get_context("spawn")  # no forking a process that may hold Qt threads
+    pool = context.Pool(processes=workers)
+    try:
+        yield from pool.imap_unordered(process, tasks, chunksize=1)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def run_batch(db: Database, actor: str, paths: list[str | Path], box: str | None = None,
+              workers: int | None = None, progress: ProgressFn | None = None,
+              lang: str = "eng") -> BatchReport:
+    """OCR the pages under ``paths``; resumable, page by page."""
+    started = time.monotonic()
+    report_progress = progress or no_progress
+    refs, failed = sources.list_pages(paths)
+    if not refs and failed:
+        raise BadInput("; ".join(f"{Path(f.file).name}: {f.reason}" for f in failed))
+    if not refs:
+        raise BadInput("no pages to read")
+    batch_id, resumed = _open_batch(db, actor, refs, failed, box)
+    pending = _pending(db, batch_id)
+    folder = documents_dir() / "pages" / f"batch-{batch_id}"
+    tasks = [PageTask(page_id, ref, str(folder / f"page-{page_id}.pdf"), lang) for page_id, ref in pending]
+    total, done = len(refs), len(refs) - len(tasks)
+    report_progress(done, total, "reading pages")
+    read = 0
+    for result in _pool_map(tasks, workers or default_workers()):
+        _store(db, result)
+        done, read = done + 1, read + 1
+        rate = read / max(time.monotonic() - started, 1e-6) * 60
+        left = (total - done) / rate if rate else 0
+        report_progress(done, total, f"page {done} of {total}: {rate:.0f} pages a minute, "
+                                     f"about {left:.0f} min left")
+    report = assemble(db, actor, batch_id)
+    report.failed = [{"file": f.file, "reason": f.reason} for f in failed] + report.failed
+    report.seconds = time.monotonic() - started
+    report.pages_read, report.resumed = read, resumed
+    return report
+
+
+def assemble(db: Database, actor: str, batch_id: int) -> BatchReport:
+    """Assign pages to boxes by cover sheet, merge each box's PDF, and record the outputs."""
+    with db.write() as session:
+        batch = session.get(ScanBatch, batch_id)
+        pages = session.execute(select(ScanPage).where(ScanPage.batch_id == batch_id)
+                                .order_by(ScanPage.position)).scalars().all()
+        report = BatchReport(batch_id, len(pages))
+        current = batch.default_box_id
+        numbers: dict[int, int] = {}
+        by_box: dict[int, list[ScanPage]] = {}
+        for page in pages:
+            if page.status == "cover":
+                found = session.execute(
+                    select(Box.id).where(Box.barcode == page.cover_barcode)).scalar_one_or_none()
+                if found is None:
+                    page.status, page.error = "failed", f"cover sheet for unknown box {page.cover_barcode}"
+                current = found
+                continue
+            if page.status == "failed":
+                report.failed.append({"file": page.source_file, "page": page.source_page + 1,
+                                      "reason": page.error})
+                continue
+            if page.status == "blank":
+                report.blank += 1
+                page.box_id = current
+                continue
+            if page.status == "low":
+                report.low_confidence += 1
+            page.box_id = current
+            if current is None:
+                report.unassigned += 1
+                page.page_no = None
+                continue
+            numbers[current] = numbers.get(current, 0) + 1
+            page.page_no = numbers[current]
+            by_box.setdefault(current, []).append(page)
+        for box_id, box_pages in by_box.items():
+            barcode = session.get(Box, box_id).barcode
+            report.boxes[barcode] = _merge(session, actor, batch_id, box_id, barcode, box_pages)
+        batch.status, batch.finished_at = "done", audit.utcnow()
+        audit.record(session, actor, "scan.finish", "scan_batch", batch_id, None, {
+            "pages": len(pages), "boxes": {b: v["pages"] for b, v in report.boxes.items()},
+            "unassigned": report.unassigned, "low_confidence": report.low_confidence})
+    return report
+
+
+def _merge(session, actor: str, batch_id: int, box_id: int, barcode: str, pages) -> dict:
+    out = documents_dir() / "boxes" / barcode / f"{barcode}-batch-{batch_id}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = PdfWriter()
+    for page in pages:
+        writer.append(page.pdf_path)
+    partial = out.with_suffix(".pdf.part")
+    with partial.open("wb") as handle:
+        writer.write(handle)
+    partial.replace(out)
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    session.execute(delete(ScanOutput).where(ScanOutput.batch_id == batch_id, ScanOutput.box_id == box_id))
+    session.add(ScanOutput(batch_id=batch_id, box_id=box_id, path=str(out), sha256=digest,
+                           pages=len(pages), created_at=audit.utcnow()))
+    audit.record(session, actor, "scan.output", "box", barcode, None,
+                 {"batch": batch_id, "pdf": str(out), "sha256": digest, "pages": len(pages)})
+    return {"pages": len(pages), "pdf": str(out), "sha256": digest}
+
+
+__all__ = ["BatchReport", "Cancelled", "assemble", "documents_dir", "run_batch"]
