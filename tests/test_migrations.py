@@ -8,7 +8,6 @@ from alembic.migration import MigrationContext
 from paperless_ig.store import migrate
 from paperless_ig.store.models import Base
 
-
 # Full-text search lives outside the models: an FTS5 table (and its shadow
 # tables) on SQLite, an expression index on PostgreSQL.
 SEARCH_OBJECTS = ("page_search", "ix_scan_pages_fts")
