@@ -60,26 +60,27 @@ def test_pages_are_read_straightened_turned_and_split_by_cover_sheet(boxes_db, t
     skewed = samples.text_page(2, LINES, skew_degrees=1.5)
     noisy = samples.text_page(3, LINES, noise=0.003)
     turned = samples.text_page(4, LINES, rotate=90)
+    upside_down = samples.text_page(6, LINES, rotate=180, skew_degrees=0.8)
     folder = _scans(tmp_path / "scans", [
         samples.text_page(9, LINES),  # before any cover sheet: unassigned
         samples.cover_page(first), clean, skewed, samples.blank_page(),
-        samples.cover_page(second), noisy, turned,
+        samples.cover_page(second), noisy, turned, upside_down,
     ])
     report = pipeline.run_batch(boxes_db, ADMIN, [folder], workers=2)
-    assert report.pages == 8 and report.unassigned == 1 and report.blank == 1
-    assert {code: info["pages"] for code, info in report.boxes.items()} == {first: 2, second: 2}
+    assert report.pages == 9 and report.unassigned == 1 and report.blank == 1
+    assert {code: info["pages"] for code, info in report.boxes.items()} == {first: 2, second: 3}
     with boxes_db.read() as session:
         texts = dict(session.execute(select(ScanPage.position, ScanPage.text)).all())
-        rotation = session.execute(select(ScanPage.rotation).where(ScanPage.position == 7)).scalar_one()
-    assert rotation == 90
-    for position, page in ((2, clean), (3, skewed), (6, noisy), (7, turned)):
+        rotations = dict(session.execute(select(ScanPage.position, ScanPage.rotation)).all())
+    assert (rotations[7], rotations[8]) == (90, 180)
+    for position, page in ((2, clean), (3, skewed), (6, noisy), (7, turned), (8, upside_down)):
         assert cer(page.text, texts[position]) < 0.03, (position, texts[position][:200])
     # The searchable PDFs read back in reading order, pages in box order, blank page left out.
     first_pdf = report.boxes[first]["pdf"]
     assert len(PdfReader(first_pdf).pages) == 2
     assert cer(clean.text + "\n" + skewed.text, pdf_text(first_pdf)) < 0.05
     second_pdf = report.boxes[second]["pdf"]
-    assert cer(noisy.text + "\n" + turned.text, pdf_text(second_pdf)) < 0.05
+    assert cer("\n".join((noisy.text, turned.text, upside_down.text)), pdf_text(second_pdf)) < 0.05
     import hashlib
 
     assert report.boxes[first]["sha256"] == hashlib.sha256(Path(first_pdf).read_bytes()).hexdigest()

@@ -59,16 +59,11 @@ def _profile_score(ys: np.ndarray, xs: np.ndarray, angle: float, height: int) ->
     return float((counts * counts).sum())
 
 
-def estimate_skew(small: Image.Image) -> float:
-    """The page's skew in degrees (positive: text rises to the right), by projection profiles.
-
-    Text lines straighten into sharp peaks of the row histogram at the right
-    shear; the angle whose histogram has the most energy wins.
-    """
-    mask = ink(small)
+def _best_shear(mask: np.ndarray) -> tuple[float, float]:
+    """(angle, energy) of the shear that makes the rows' ink histogram sharpest."""
     ys, xs = np.nonzero(mask)
     if len(ys) < 200:
-        return 0.0
+        return 0.0, 0.0
     if len(ys) > 60_000:  # plenty to decide on; keep it quick
         keep = np.random.default_rng(0).choice(len(ys), 60_000, replace=False)
         ys, xs = ys[keep], xs[keep]
@@ -78,7 +73,35 @@ def estimate_skew(small: Image.Image) -> float:
     size = height + 2 * pad
     best = max(COARSE, key=lambda a: _profile_score(ys, xs, a, size))
     fine = np.arange(best - 0.5, best + 0.5 + 1e-9, FINE_STEP)
-    return float(round(max(fine, key=lambda a: _profile_score(ys, xs, a, size)), 2))
+    angle = max(fine, key=lambda a: _profile_score(ys, xs, a, size))
+    # Energy against that of ink spread evenly over the rows: comparable across shapes.
+    energy = _profile_score(ys, xs, angle, size) * height / (len(ys) ** 2)
+    return float(round(angle, 2)), energy
+
+
+def estimate_skew(small: Image.Image) -> float:
+    """The page's skew in degrees (positive: text rises to the right), by projection profiles.
+
+    Text lines straighten into sharp peaks of the row histogram at the right
+    shear; the angle whose histogram has the most energy wins.
+    """
+    return _best_shear(ink(small))[0]
+
+
+SIDEWAYS_RATIO = 1.3
+
+
+def is_sideways(small: Image.Image) -> bool:
+    """True when the text runs up or down the page (a page scanned turned by 90 degrees).
+
+    Lines of text make the row profile far sharper than the column profile;
+    on a turned page it is the other way round. Upside-down pages look upright
+    here; the OCR's confidence catches those.
+    """
+    mask = ink(small)
+    rows = _best_shear(mask)[1]
+    columns = _best_shear(mask.T)[1]
+    return columns > rows * SIDEWAYS_RATIO
 
 
 def deskew(image: Image.Image, degrees: float) -> Image.Image:

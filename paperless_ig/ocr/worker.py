@@ -51,12 +51,12 @@ def _single_frame(ref: PageRef, image: Image.Image) -> bool:
     return ref.kind == "image" and ref.index == 0 and getattr(image, "n_frames", 1) == 1
 
 
-def _write_for_tesseract(image: Image.Image, folder: Path) -> Path:
-    """PNM: no compression to spend time on; Tesseract (Leptonica) reads it directly."""
+def _write_for_tesseract(image: Image.Image, folder: Path, name: str = "page") -> Path:
+    """PNG at the lowest compression: quick to write, and Tesseract's PDF embeds it as it is."""
     if image.mode == "1":
         image = image.convert("L")
-    path = folder / ("page.pgm" if image.mode == "L" else "page.ppm")
-    image.save(path)
+    path = folder / f"{name}.png"
+    image.save(path, compress_level=1, dpi=(300, 300))
     return path
 
 
@@ -68,6 +68,21 @@ def _read(image: Image.Image, source: Path | None, folder: Path, lang: str) -> t
 def _better(first: tesseract.OcrOutput, second: tesseract.OcrOutput) -> bool:
     a, b = first.words, second.words
     return (b.mean_confidence or 0) * min(b.count, 200) > (a.mean_confidence or 0) * min(a.count, 200)
+
+
+def _turn(image: Image.Image, rotate: int) -> Image.Image:
+    """Turn clockwise by ``rotate`` degrees (Tesseract's "Rotate:" answer)."""
+    fill = 255 if image.mode in ("L", "1") else (255,) * len(image.getbands())
+    return image.rotate(-rotate, expand=True, fillcolor=fill)
+
+
+def _which_way_up(image: Image.Image, folder: Path) -> int:
+    """Tesseract's orientation check, on a half-size copy: most of the answer, half the time."""
+    half = analyse.small_grey(image, 2)
+    path = folder / "osd.png"
+    half.save(path, compress_level=1, dpi=(150, 150))
+    rotate, confidence = tesseract.orientation(path)
+    return rotate if confidence >= 1.0 else 0
 
 
 def process(task: PageTask) -> PageResult:
@@ -89,42 +104,48 @@ def _process(task: PageTask) -> PageResult:
         return PageResult(task.page_id, "cover", cover_barcode=cover)
     if analyse.is_blank(small):
         return PageResult(task.page_id, "blank")
-    skew = analyse.estimate_skew(small)
-    original = image
     direct = None
     if _single_frame(ref, image) and Path(ref.file).suffix.lower() in DIRECT_SUFFIXES:
         direct = Path(ref.file)
-    if abs(skew) >= MIN_SKEW:
-        image, direct = analyse.deskew(image, skew), None
     with tempfile.TemporaryDirectory(prefix="pig-ocr-") as work:
         folder = Path(work)
-        output, rotation = _read(image, direct, folder, task.lang), 0
+        rotation = 0
+        if analyse.is_sideways(small):
+            # Text runs up or down the page: ask which way round before reading it.
+            rotation = _which_way_up(image, folder)
+            if rotation:
+                image, direct = _turn(image, rotation), None
+                small = analyse.small_grey(image)
+        upright, skew = image, analyse.estimate_skew(small)
+        if abs(skew) >= MIN_SKEW:
+            image, direct = analyse.deskew(image, skew), None
+        else:
+            skew = 0.0
+        output = _read(image, direct, folder, task.lang)
         words = output.words
         if words.count < MIN_WORDS or (words.mean_confidence or 0) < RETRY_CONFIDENCE:
-            turned = _try_orientation(original, skew, folder, task.lang, output)
+            turned = _try_orientation(upright, folder, task.lang, output)
             if turned is not None:
-                output, rotation, skew = turned
+                output, extra, skew = turned
+                rotation = (rotation + extra) % 360
         Path(task.pdf_out).parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(output.pdf), task.pdf_out)
     return PageResult(task.page_id, "done", output.text, output.words.mean_confidence,
                       output.words.count, rotation, skew, pdf=task.pdf_out)
 
 
-def _try_orientation(image: Image.Image, skew: float, folder: Path, lang: str,
-                     first: tesseract.OcrOutput):
-    """Ask Tesseract which way up the page is; re-read it turned if that reads better."""
-    probe = _write_for_tesseract(image, folder)
-    rotate, confidence = tesseract.orientation(probe)
-    if rotate == 0 or confidence < 1.0:
+def _try_orientation(image: Image.Image, folder: Path, lang: str, first: tesseract.OcrOutput):
+    """A page that read badly may be upside down: check, and keep the better reading."""
+    rotate = _which_way_up(image, folder)
+    if rotate == 0:
         return None
-    turned = image.rotate(-rotate, expand=True,
-                          fillcolor=255 if image.mode == "L" else (255,) * len(image.getbands()))
-    new_skew = analyse.estimate_skew(analyse.small_grey(turned))
-    if abs(new_skew) >= MIN_SKEW:
-        turned = analyse.deskew(turned, new_skew)
-    retry_folder = folder / "turned"
-    retry_folder.mkdir()
-    second = _read(turned, None, retry_folder, lang)
+    turned = _turn(image, rotate)
+    skew = analyse.estimate_skew(analyse.small_grey(turned))
+    if abs(skew) >= MIN_SKEW:
+        turned = analyse.deskew(turned, skew)
+    retry = folder / "turned"
+    retry.mkdir()
+    second = _read(turned, None, retry, lang)
     if not _better(first, second):
         return None
-    return second, rotate, new_skew if abs(new_skew) >= MIN_SKEW else skew
+    return second, rotate, skew if abs(skew) >= MIN_SKEW else 0.0
