@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from paperless_ig.cli import arguments, command, emit
 from paperless_ig.domain.errors import BadInput
@@ -579,3 +580,36 @@ def ocr_run(args):
         lines.append(f"  {report.low_confidence} pages read poorly: check them in the review queue")
     lines += [f"  refused {f['file']}: {f['reason']}" for f in report.failed]
     emit(args, report.as_json(), "\n".join(lines))
+
+
+@arguments
+def _certificate_args(p):
+    p.add_argument("batch", type=int)
+    p.add_argument("--out", required=True, help="the certificate PDF (an .xlsx list is written beside it)")
+
+
+@command("disposal", "certificate", help="the destruction certificate of a completed batch")
+@_certificate_args
+def disposal_certificate(args):
+    from paperless_ig.services import disposal_documents
+
+    path = disposal_documents.write_certificate(open_db(args), args.batch, Path(args.out))
+    emit(args, {"batch_id": args.batch, "pdf": str(path), "xlsx": str(path.with_suffix(".xlsx")),
+                "certificate_no": disposal_documents.certificate_number(args.batch)},
+         f"certificate {disposal_documents.certificate_number(args.batch)} written to {path}")
+
+
+@arguments
+def _approval_args(p):
+    p.add_argument("batch", type=int)
+    p.add_argument("--out-dir", required=True, help="folder for one PDF and one xlsx per IAO")
+
+
+@command("disposal", "approval-lists", help="the approval list of a batch for each IAO (PDF and xlsx)")
+@_approval_args
+def disposal_approval_lists(args):
+    from paperless_ig.services import disposal_documents
+
+    paths = disposal_documents.write_approval_lists(open_db(args), args.batch, Path(args.out_dir))
+    emit(args, {"batch_id": args.batch, "files": [str(p) for p in paths]},
+         "\n".join(str(p) for p in paths))
