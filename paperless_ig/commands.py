@@ -613,3 +613,20 @@ def disposal_approval_lists(args):
     paths = disposal_documents.write_approval_lists(open_db(args), args.batch, Path(args.out_dir))
     emit(args, {"batch_id": args.batch, "files": [str(p) for p in paths]},
          "\n".join(str(p) for p in paths))
+
+
+@arguments
+def _search_args(p):
+    p.add_argument("query", nargs="+", help="words, or a barcode")
+    p.add_argument("--limit", type=int, default=20)
+
+
+@command("search", help="search scanned pages and box details")
+@_search_args
+def search_run(args):
+    from paperless_ig.services import search
+
+    hits = search.search(open_db(args), " ".join(args.query), args.limit)
+    lines = [f"{h.barcode or '(no box)':<12} {('p' + str(h.page)) if h.page else h.kind:<5} {h.snippet}"
+             for h in hits]
+    emit(args, [h.as_json() for h in hits], "\n".join(lines) or "nothing found")

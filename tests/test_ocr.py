@@ -157,3 +157,40 @@ def test_a_killed_batch_resumes_with_every_page_exactly_once(boxes_db, tmp_path)
     assert len(rows) == len(pages) == len({(f, p) for f, p, _ in rows})
     assert all(status in ("done", "cover") for _, _, status in rows)
     assert report["boxes"][boxes_db.codes[0]]["pages"] == 10
+
+
+def test_review_queue_rereads_files_and_accepts_pages(boxes_db, tmp_path):
+    """GIVEN pages with no cover sheet, a blank page and a faint page WHEN reviewed THEN the
+    box PDF follows the decisions and the box becomes digitised once nothing waits."""
+    from PIL import ImageEnhance
+
+    from paperless_ig.services import boxes as box_service
+    from paperless_ig.services import digitisation
+
+    first = boxes_db.codes[0]
+    faint = samples.text_page(31, 6)
+    faint = samples.SamplePage(ImageEnhance.Contrast(faint.image).enhance(0.3), faint.text)
+    upside = samples.text_page(32, 6, rotate=180)
+    folder = _scans(tmp_path / "scans", [upside, samples.blank_page(), faint])
+    report = pipeline.run_batch(boxes_db, ADMIN, [folder], workers=1)
+    assert report.unassigned >= 1 and report.boxes == {}
+    queue = digitisation.review_queue(boxes_db, report.batch_id)
+    reasons = {Path(item.file).name: item.reason for item in queue}
+    assert "blank" in reasons["scan002.png"]
+    assert any("no cover sheet" in r or "read poorly" in r for r in reasons.values())
+    # file every unassigned page in the first box, accept the blank one
+    for item in queue:
+        if item.status == "blank":
+            digitisation.accept(boxes_db, ADMIN, item.page_id)
+        else:
+            digitisation.reassign(boxes_db, ADMIN, item.page_id, first)
+    for item in digitisation.review_queue(boxes_db, report.batch_id):
+        digitisation.accept(boxes_db, ADMIN, item.page_id)
+    assert digitisation.review_queue(boxes_db, report.batch_id) == []
+    outputs = digitisation.outputs_for_box(boxes_db, first)
+    assert outputs and outputs[-1]["pages"] == 2  # the blank page stays out of the PDF
+    assert box_service.show(boxes_db, first).status == "digitised"
+    # a re-read turned the other way round is kept when it reads better
+    page_id = next(i.page_id for i in queue if Path(i.file).name == "scan001.png")
+    item = digitisation.rerun(boxes_db, ADMIN, page_id, 180)
+    assert cer(upside.text, item.text) < 0.05

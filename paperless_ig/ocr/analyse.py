@@ -34,12 +34,17 @@ def ink_ratio(small: Image.Image) -> float:
     return float(ink(small).mean())
 
 
+FAINT_INK = 24  # grey levels below the paper that count as ink when deciding "blank"
+
+
 def is_blank(small: Image.Image) -> bool:
+    """Almost nothing darker than the paper itself (faint text still counts as something)."""
+    grey = np.asarray(small)
+    height, width = grey.shape
     # Ignore a margin, where scanner edges and punch holes show.
-    mask = ink(small)
-    height, width = mask.shape
-    inner = mask[height // 20: -height // 20 or None, width // 20: -width // 20 or None]
-    return float(inner.mean()) < BLANK_INK_RATIO
+    inner = grey[height // 20: -height // 20 or None, width // 20: -width // 20 or None]
+    paper = float(np.percentile(inner, 90))
+    return float((inner < paper - FAINT_INK).mean()) < BLANK_INK_RATIO
 
 
 def cover_barcode(small: Image.Image) -> str | None:

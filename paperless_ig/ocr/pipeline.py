@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from pypdf import PdfWriter
@@ -32,7 +33,7 @@ from paperless_ig.store.database import Database, data_dir
 from paperless_ig.store.models import Box, ScanBatch, ScanOutput, ScanPage
 
 LOW_CONFIDENCE = 75.0
-FINISHED = ("done", "blank", "cover", "failed")
+FINISHED = ("done", "low", "accepted", "blank", "cover", "failed")
 
 
 def documents_dir() -> Path:
@@ -222,26 +223,49 @@ def assemble(db: Database, actor: str, batch_id: int) -> BatchReport:
                 continue
             if page.status == "blank":
                 report.blank += 1
-                page.box_id = current
+                if not page.manual_box:
+                    page.box_id = current
                 continue
             if page.status == "low":
                 report.low_confidence += 1
-            page.box_id = current
-            if current is None:
+            if page.status not in ("done", "low", "accepted"):
+                continue
+            if not page.manual_box:
+                page.box_id = current
+            if page.box_id is None:
                 report.unassigned += 1
                 page.page_no = None
                 continue
-            numbers[current] = numbers.get(current, 0) + 1
-            page.page_no = numbers[current]
-            by_box.setdefault(current, []).append(page)
+            numbers[page.box_id] = numbers.get(page.box_id, 0) + 1
+            page.page_no = numbers[page.box_id]
+            by_box.setdefault(page.box_id, []).append(page)
         for box_id, box_pages in by_box.items():
             barcode = session.get(Box, box_id).barcode
             report.boxes[barcode] = _merge(session, actor, batch_id, box_id, barcode, box_pages)
+            _mark_digitised(session, actor, box_id)
         batch.status, batch.finished_at = "done", audit.utcnow()
         audit.record(session, actor, "scan.finish", "scan_batch", batch_id, None, {
             "pages": len(pages), "boxes": {b: v["pages"] for b, v in report.boxes.items()},
             "unassigned": report.unassigned, "low_confidence": report.low_confidence})
     return report
+
+
+NEEDS_REVIEW = ("low", "pending")
+
+
+def _mark_digitised(session, actor: str, box_id: int) -> None:
+    """A box whose scanned pages all read well (or were accepted) is digitised."""
+    waiting = session.execute(select(ScanPage.id).where(
+        ScanPage.box_id == box_id, ScanPage.status.in_(NEEDS_REVIEW)).limit(1)).first()
+    box = session.get(Box, box_id)
+    if waiting or box.digitised_on is not None or box.status not in ("in_store", "out_on_loan"):
+        return
+    box.digitised_on = date.today()
+    if box.status == "in_store":
+        box.status = "digitised"
+    box.updated_at = audit.utcnow()
+    audit.record(session, actor, "box.digitised", "box", box.barcode, {"digitised_on": None},
+                 {"digitised_on": box.digitised_on, "status": box.status})
 
 
 def _merge(session, actor: str, batch_id: int, box_id: int, barcode: str, pages) -> dict:

@@ -51,7 +51,7 @@ def _single_frame(ref: PageRef, image: Image.Image) -> bool:
     return ref.kind == "image" and ref.index == 0 and getattr(image, "n_frames", 1) == 1
 
 
-def _write_for_tesseract(image: Image.Image, folder: Path, name: str = "page") -> Path:
+def write_for_tesseract(image: Image.Image, folder: Path, name: str = "page") -> Path:
     """PNG at the lowest compression: quick to write, and Tesseract's PDF embeds it as it is."""
     if image.mode == "1":
         image = image.convert("L")
@@ -61,7 +61,7 @@ def _write_for_tesseract(image: Image.Image, folder: Path, name: str = "page") -
 
 
 def _read(image: Image.Image, source: Path | None, folder: Path, lang: str) -> tesseract.OcrOutput:
-    path = source if source is not None else _write_for_tesseract(image, folder)
+    path = source if source is not None else write_for_tesseract(image, folder)
     return tesseract.ocr(path, folder / "out", lang)
 
 
@@ -70,7 +70,7 @@ def _better(first: tesseract.OcrOutput, second: tesseract.OcrOutput) -> bool:
     return (b.mean_confidence or 0) * min(b.count, 200) > (a.mean_confidence or 0) * min(a.count, 200)
 
 
-def _turn(image: Image.Image, rotate: int) -> Image.Image:
+def turn(image: Image.Image, rotate: int) -> Image.Image:
     """Turn clockwise by ``rotate`` degrees (Tesseract's "Rotate:" answer)."""
     fill = 255 if image.mode in ("L", "1") else (255,) * len(image.getbands())
     return image.rotate(-rotate, expand=True, fillcolor=fill)
@@ -114,7 +114,7 @@ def _process(task: PageTask) -> PageResult:
             # Text runs up or down the page: ask which way round before reading it.
             rotation = _which_way_up(image, folder)
             if rotation:
-                image, direct = _turn(image, rotation), None
+                image, direct = turn(image, rotation), None
                 small = analyse.small_grey(image)
         upright, skew = image, analyse.estimate_skew(small)
         if abs(skew) >= MIN_SKEW:
@@ -139,7 +139,7 @@ def _try_orientation(image: Image.Image, folder: Path, lang: str, first: tessera
     rotate = _which_way_up(image, folder)
     if rotate == 0:
         return None
-    turned = _turn(image, rotate)
+    turned = turn(image, rotate)
     skew = analyse.estimate_skew(analyse.small_grey(turned))
     if abs(skew) >= MIN_SKEW:
         turned = analyse.deskew(turned, skew)

@@ -229,14 +229,15 @@ def issue(db: Database, actor: str, box_code: str, team_code: str, due: date | N
             team = session.execute(select(Team).where(Team.code == team_code)).scalar_one_or_none()
             if team is None:
                 raise NotFound(f"team {team_code!r} does not exist")
-            if box.status != "in_store":
+            if box.status not in ("in_store", "digitised"):
                 raise Conflict(f"box {box.barcode} is {STATUS_LABELS.get(box.status, box.status)}: "
                                "only a box in store can be issued")
+            before = box.status
             session.add(Loan(box_id=box.id, team_id=team.id, issued_on=today, due_on=due,
                              issued_by=actor))
             box.status, box.updated_at = "out_on_loan", audit.utcnow()
             session.flush()
-            audit.record(session, actor, "box.issue", "box", box.barcode, {"status": "in_store"},
+            audit.record(session, actor, "box.issue", "box", box.barcode, {"status": before},
                          {"status": "out_on_loan", "team": team.code, "due_on": due})
             return _detail(session, box, today)
 
@@ -259,10 +260,11 @@ def return_box(db: Database, actor: str, box_code: str, today: date | None = Non
             ).scalar_one_or_none()
             if loan is not None:
                 loan.returned_on, loan.returned_by = today, actor
-            box.status, box.updated_at = "in_store", audit.utcnow()
+            box.status = "digitised" if box.digitised_on else "in_store"
+            box.updated_at = audit.utcnow()
             session.flush()
             audit.record(session, actor, "box.return", "box", box.barcode,
-                         {"status": "out_on_loan"}, {"status": "in_store", "returned_on": today})
+                         {"status": "out_on_loan"}, {"status": box.status, "returned_on": today})
             return _detail(session, box, today)
 
     return _commit_or_conflict(db, work)

@@ -281,6 +281,10 @@ class ScanPage(Base):
     status: Mapped[str] = mapped_column(String(32), default="done", index=True)
     error: Mapped[str | None] = mapped_column(Text)
     pdf_path: Mapped[str | None] = mapped_column(String(1000))
+    # Set when an operator filed the page by hand: cover sheets no longer move it.
+    manual_box: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class ScanOutput(Base):
