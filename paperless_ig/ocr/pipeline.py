@@ -138,7 +138,7 @@ def index_text(session, page_id: int, text_value: str, old_text: str | None = No
                         {"id": page_id, "text": text_value})
 
 
-def _store(db: Database, result: PageResult) -> None:
+def _store(db: Database, result: PageResult) -> str:
     status = result.status
     if status == "done" and (result.confidence or 0) < LOW_CONFIDENCE:
         status = "low"
@@ -149,6 +149,7 @@ def _store(db: Database, result: PageResult) -> None:
             cover_sheet=result.status == "cover", cover_barcode=result.cover_barcode,
             pdf_path=result.pdf, error=result.error))
         index_text(session, result.page_id, result.text)
+    return status
 
 
 def _pool_map(tasks: list[PageTask], workers: int) -> Iterable[PageResult]:
@@ -167,10 +168,29 @@ def _pool_map(tasks: list[PageTask], workers: int) -> Iterable[PageResult]:
         pool.join()
 
 
+@dataclass(frozen=True)
+class PageDone:
+    """What the scanning screen shows as each page finishes (plain data: crosses threads)."""
+
+    page_id: int
+    file: str
+    page: int  # 1-based within the file
+    status: str
+    confidence: float | None
+    rotation: int
+    skew: float
+    words: int
+    pdf: str | None
+    error: str | None
+
+
 def run_batch(db: Database, actor: str, paths: list[str | Path], box: str | None = None,
               workers: int | None = None, progress: ProgressFn | None = None,
-              lang: str = "eng") -> BatchReport:
-    """OCR the pages under ``paths``; resumable, page by page."""
+              lang: str = "eng", on_page=None) -> BatchReport:
+    """OCR the pages under ``paths``; resumable, page by page.
+
+    ``on_page(PageDone)`` is called (on the caller's thread) after each page is saved.
+    """
     started = time.monotonic()
     report_progress = progress or no_progress
     refs, failed = sources.list_pages(paths)
@@ -182,12 +202,17 @@ def run_batch(db: Database, actor: str, paths: list[str | Path], box: str | None
     pending = _pending(db, batch_id)
     folder = documents_dir() / "pages" / f"batch-{batch_id}"
     tasks = [PageTask(page_id, ref, str(folder / f"page-{page_id}.pdf"), lang) for page_id, ref in pending]
+    refs_by_id = dict(pending)
     total, done = len(refs), len(refs) - len(tasks)
     report_progress(done, total, "reading pages")
     read = 0
     for result in _pool_map(tasks, workers or default_workers()):
-        _store(db, result)
+        status = _store(db, result)
         done, read = done + 1, read + 1
+        if on_page is not None:
+            ref = refs_by_id[result.page_id]
+            on_page(PageDone(result.page_id, ref.file, ref.index + 1, status, result.confidence,
+                             result.rotation, result.skew, result.words, result.pdf, result.error))
         rate = read / max(time.monotonic() - started, 1e-6) * 60
         left = (total - done) / rate if rate else 0
         report_progress(done, total, f"page {done} of {total}: {rate:.0f} pages a minute, "
