@@ -377,8 +377,8 @@ def disposal_due(args):
         # Streamed: a large store's queue is written as it is read.
         out = sys.stdout
         out.write("[")
-        for number, box in enumerate(disposal.iter_due(db, args.as_of, args.teams or None)):
-            out.write(("," if number else "") + "\n  " + json.dumps(box.as_json()))
+        for number, box in enumerate(disposal.iter_due_json(db, args.as_of, args.teams or None)):
+            out.write(("," if number else "") + "\n  " + box)
         out.write("\n]\n")
         return 0
     boxes = disposal.due(db, args.as_of, args.teams or None)

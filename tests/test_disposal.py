@@ -147,3 +147,14 @@ def test_demo_backlog_respects_the_demo_moratorium(db):
     demo.load_demo(db, ADMIN, 3000, seed=2, as_of=AS_OF)
     due = disposal.due(db, AS_OF)
     assert due and not any(b.class_code.startswith("CSC-") for b in due)
+
+
+def test_the_json_queue_built_by_the_database_matches_the_python_one(store):
+    import json
+
+    holds.add_hold(store, RM, holds.HoldSpec("Inquiry", "r", classes=("CSC-04-01",)))
+    batch = disposal.create_batch(store, RM, AS_OF, barcodes=[store.codes["fin_due"][0]])
+    from_db = [json.loads(row) for row in disposal.iter_due_json(store, AS_OF)]
+    from_python = [b.as_json() for b in disposal.due(store, AS_OF)]
+    assert from_db == from_python
+    assert from_db[0]["batch_id"] == batch.batch_id or any(r["batch_id"] for r in from_db)

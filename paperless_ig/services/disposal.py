@@ -13,11 +13,12 @@ records for ever, linked to the batch and its certificate.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, Integer, and_, case, cast, false, func, literal, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from paperless_ig.domain.errors import BadInput, Conflict, NotFound, PermissionDenied
@@ -88,9 +89,10 @@ def due_condition(session: Session, as_of: date):
 
 def _due_query(session: Session, as_of: date, teams: list[str] | None = None,
                barcodes: list[str] | None = None):
-    query = (select(Box.barcode, Box.disposal_date, Team.code, Directorate.name, Team.iao,
-                    RetentionClass.code, RetentionClass.action, Box.digitised_on,
-                    RetentionClass.paper_may_go_when_digitised, _open_batch_of_box())
+    query = (select(Box.barcode, Box.disposal_date, Team.code.label("team"),
+                    Directorate.name.label("directorate"), Team.iao,
+                    RetentionClass.code.label("class_code"), RetentionClass.action, Box.digitised_on,
+                    RetentionClass.paper_may_go_when_digitised, _open_batch_of_box().label("batch_id"))
              .join(Team, Team.id == Box.team_id)
              .join(Directorate, Directorate.id == Team.directorate_id)
              .join(RetentionClass, RetentionClass.id == Box.class_id)
@@ -121,6 +123,46 @@ def iter_due(db: Database, as_of: date | None = None, teams: list[str] | None = 
                 yield _due_box(row, as_of)
         finally:
             result.close()
+
+
+def iter_due_json(db: Database, as_of: date | None = None,
+                  teams: list[str] | None = None) -> Iterator[str]:
+    """The due queue as JSON objects built by the database itself, one string a box.
+
+    For ``disposal due --json`` on a large store: no Python object per row, so
+    the command runs at close to the speed of the query.
+    """
+    as_of = as_of or date.today()
+    if db.is_sqlite:
+        build, yes, no = func.json_object, text("json('true')"), text("json('false')")
+    else:
+        build, yes, no = func.json_build_object, true(), false()
+    with db.read() as session:
+        due_rows = _due_query(session, as_of, teams).order_by(None).subquery()
+        c = due_rows.c
+        early = and_(c.digitised_on.is_not(None), c.paper_may_go_when_digitised,
+                     or_(c.disposal_date.is_(None), c.disposal_date > as_of))
+        query = select(build(
+            "barcode", c.barcode, "disposal_date", c.disposal_date,
+            "days_overdue", _days_since(c.disposal_date, as_of, db.is_sqlite),
+            "team", c.team, "class", c.class_code, "action", c.action,
+            "directorate", c.directorate, "iao", c.iao,
+            "needs_review", case((c.action == Action.REVIEW.value, yes), else_=no),
+            "early", case((early, yes), else_=no), "batch_id", c.batch_id,
+        )).order_by(c.disposal_date, c.barcode)
+        result = session.execute(query.execution_options(yield_per=5000))
+        try:
+            for (value,) in result:
+                yield value if isinstance(value, str) else json.dumps(value)
+        finally:
+            result.close()
+
+
+def _days_since(column, as_of: date, sqlite: bool):
+    if sqlite:
+        return func.coalesce(
+            cast(func.julianday(as_of.isoformat()) - func.julianday(column), Integer), 0)
+    return func.coalesce(literal(as_of, Date) - column, 0)
 
 
 def due(db: Database, as_of: date | None = None, teams: list[str] | None = None,
