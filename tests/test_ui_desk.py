@@ -153,6 +153,7 @@ def test_the_main_window_opens_the_desk_with_ctrl_1(qtbot, sqlite_db):
     qtbot.waitActive(window)
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.page("desk"), DeskPage)
+    assert "Import box &register…" in [a.text() for a in window.file_menu.actions()]
     assert window.current_page_key() == "desk"
     qtbot.waitUntil(lambda: window.page("desk").deposit_form.team.count() == 1, timeout=WAIT)
     assert tasks.wait_for_tasks()

@@ -196,8 +196,10 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.demo_action)
+        self._extra_file_actions = file_menu.addSeparator()
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
+        self.file_menu = file_menu
 
         go_menu = self.menuBar().addMenu("&Go")
         for number, job in enumerate(JOBS, start=1):
@@ -216,6 +218,10 @@ class MainWindow(QMainWindow):
         about_action.setMenuRole(QAction.MenuRole.AboutRole)
         about_action.triggered.connect(self.about)
         help_menu.addAction(about_action)
+
+    def add_file_action(self, action: QAction) -> None:
+        """A screen's own entry in the File menu (above Quit)."""
+        self.file_menu.insertAction(self._extra_file_actions, action)
 
     # -- pages ---------------------------------------------------------------------
     def set_page(self, key: str, widget: QWidget) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAction
+
 from paperless_ig.ui.main_window import MainWindow
 
 
@@ -11,3 +13,16 @@ def install_pages(window: MainWindow) -> None:
 
     window.set_page("desk", DeskPage(window.db, window.login))
     window.set_page("store", StorePage(window.db, window.login))
+    register = QAction("Import box &register…", window)
+    register.setStatusTip("Bring in an existing spreadsheet register of boxes, keeping its barcodes")
+    register.triggered.connect(lambda: open_register_import(window))
+    window.add_file_action(register)
+
+
+def open_register_import(window: MainWindow) -> None:
+    from paperless_ig.ui.register_import import RegisterImportDialog
+
+    dialog = RegisterImportDialog(window.db, window.login, window)
+    dialog.finished_import.connect(lambda _result: window.refresh())
+    dialog.exec()
+    dialog.deleteLater()
