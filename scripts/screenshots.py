@@ -65,7 +65,40 @@ def desk(db: Database, out: Path) -> None:
     shoot(page, out / "desk-deposit.png")
 
 
-SCREENS = {"desk": desk}
+def window(db: Database, out: Path) -> None:
+    """The main window at 1366x768 on each job that has its own screen."""
+    from paperless_ig.services import locations
+    from paperless_ig.services.desk_scan import Mode
+    from paperless_ig.ui.main_window import MainWindow
+    from paperless_ig.ui.pages import install_pages
+
+    win = MainWindow(db, USER)
+    install_pages(win)
+    win.resize(1366, 768)
+    win.show()
+    settle(1500)
+    win.show_page("store")
+    settle(1500)
+    shoot(win, out / "window-store.png")
+    win.show_page("desk")
+    desk_page = win.page("desk")
+    panel = desk_page.scan_panel
+    panel.set_mode(Mode.STOCKTAKE)
+    from paperless_ig.services import store_query
+
+    newest = store_query.page(db, store_query.BoxFilter(status="in_store"), limit=1)[0]
+    shelf = next(loc for loc in locations.list_locations(db, limit=100_000) if loc.code == newest.location)
+    on_shelf = store_query.page(db, store_query.BoxFilter(location=shelf.code), "barcode", False)
+    panel.scan(shelf.barcode)
+    for row in on_shelf[:-1]:
+        panel.scan(row.barcode)
+    panel.scan("BX0000001A")
+    settle(1500)
+    shoot(win, out / "window-stocktake.png")
+    win.close()
+
+
+SCREENS = {"desk": desk, "window": window}
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ class Outcome:
     scanned: str
     box: boxes.BoxDetail | None = None
     location: LocationInfo | None = None
+    stocktake: stocktake.StocktakeReport | None = None  # the shelf so far, while counting
 
 
 @dataclass
@@ -98,7 +99,8 @@ class ScanRun:
         if self.mode is Mode.STOCKTAKE:
             self.location, self.counted = shelf.code, []
             return Outcome(True, f"Stocktake of {shelf.code}: {shelf.occupied} boxes expected. "
-                                 "Scan every box on the shelf.", code, location=shelf)
+                                 "Scan every box on the shelf.", code, location=shelf,
+                           stocktake=stocktake.compare(db, shelf.code, []))
         raise BadInput(f"{shelf.code} is a shelf: scan a box to {MODE_LABELS[self.mode].lower()}")
 
     def _count(self, db: Database, code: str) -> Outcome:
@@ -110,7 +112,7 @@ class ScanRun:
         report = stocktake.compare(db, self.location, self.counted)
         where = "on this shelf" if code in report.found else "recorded elsewhere"
         return Outcome(True, f"{code} counted ({where}); {len(report.found)} of "
-                             f"{len(report.expected)} expected found", code)
+                             f"{len(report.expected)} expected found", code, stocktake=report)
 
     def finish_stocktake(self, db: Database, actor: str, accept_moves: bool) -> stocktake.StocktakeResult:
         if self.mode is not Mode.STOCKTAKE or not self.location:

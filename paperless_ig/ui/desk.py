@@ -9,6 +9,7 @@ red, and the run goes on. F1–F5 choose the mode; Esc returns to the field.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -107,10 +109,12 @@ class BoxCard(QFrame):
         self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.history, 1)
+        self.bottom = layout.addStretch(1)
         self._set_visible(False)
         self.barcode: str | None = None
 
     def _set_visible(self, shown: bool) -> None:
+        self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
         self.empty.setVisible(not shown)
         for index in range(self.grid.count()):
             self.grid.itemAt(index).widget().setVisible(shown)
@@ -143,6 +147,48 @@ class BoxCard(QFrame):
                 self.history.setItem(row, column, QTableWidgetItem(text))
         self.history.resizeColumnToContents(0)
         self._set_visible(True)
+
+
+class StocktakeView(QFrame):
+    """The shelf being counted: what is expected, found, still missing, and out of place."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("note")
+        layout = QVBoxLayout(self)
+        self.title = theme.heading("Stocktake", level=2)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.lists = QLabel()
+        self.lists.setWordWrap(True)
+        self.lists.setTextFormat(Qt.TextFormat.RichText)
+        self.lists.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.lists.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.lists, 1)
+
+    def show_report(self, report) -> None:
+        self.title.setText(f"Stocktake of {report.location}")
+        self.summary.setText(
+            f"{len(report.found)} of {len(report.expected)} expected boxes found · "
+            f"{len(report.missing)} not yet scanned · {len(report.elsewhere)} recorded elsewhere · "
+            f"{len(report.unknown)} unknown")
+
+        def block(title: str, items: list[str], colour: str) -> str:
+            if not items:
+                return ""
+            shown = ", ".join(html.escape(i) for i in items[:60])
+            more = f" and {len(items) - 60} more" if len(items) > 60 else ""
+            return f"<p><b style='color:{colour}'>{title}</b><br>{shown}{more}</p>"
+
+        self.lists.setText(
+            block("Not yet scanned (expected here)", report.missing, "#8a4b00")
+            + block("Found here but recorded elsewhere",
+                    [f"{e.barcode} (on {e.recorded_location or 'no shelf'})" for e in report.elsewhere],
+                    "#b3261e")
+            + block("Unknown or misread", [u.scanned for u in report.unknown], "#b3261e")
+            + block("Found as expected", report.found, "#1b6e20"))
 
 
 class ScanPanel(QWidget):
@@ -211,11 +257,17 @@ class ScanPanel(QWidget):
         self.message.setAccessibleName("Last scan")
 
         self.log = QListWidget()
+        self.log.setWordWrap(True)
         self.log.setAccessibleName("This run")
         self.log.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.card = BoxCard()
+        self.shelf_view = StocktakeView()
+        left = QStackedWidget()
+        left.addWidget(self.card)
+        left.addWidget(self.shelf_view)
+        self.left = left
         split = QSplitter()
-        split.addWidget(self.card)
+        split.addWidget(left)
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
         log_layout.setContentsMargins(0, 0, 0, 0)
@@ -296,8 +348,12 @@ class ScanPanel(QWidget):
         item = QListWidgetItem(("✓ " if outcome.ok else "✗ ") + outcome.message)
         item.setForeground(colour)
         self.log.insertItem(0, item)
-        if outcome.box:
+        if outcome.stocktake is not None:
+            self.shelf_view.show_report(outcome.stocktake)
+            self.left.setCurrentWidget(self.shelf_view)
+        elif outcome.box:
             self.card.show_box(outcome.box, history)
+            self.left.setCurrentWidget(self.card)
         if not outcome.ok:
             QApplication.beep()
         self._show_context()
