@@ -158,3 +158,13 @@ def test_the_json_queue_built_by_the_database_matches_the_python_one(store):
     from_python = [b.as_json() for b in disposal.due(store, AS_OF)]
     assert from_db == from_python
     assert from_db[0]["batch_id"] == batch.batch_id or any(r["batch_id"] for r in from_db)
+
+
+def test_batch_summaries_say_who_each_batch_waits_for(store):
+    batch = disposal.create_batch(store, RM, AS_OF)
+    summary = disposal.batch_summaries(store)[0]
+    assert (summary.batch_id, summary.boxes) == (batch.batch_id, 6)
+    assert summary.waiting_for() == sorted([IAO, OTHER_IAO]) == batch.waiting_for()
+    disposal.approve(store, IAO, batch.batch_id)
+    assert disposal.batch_summaries(store)[0].waiting_for() == [OTHER_IAO]
+    assert dict(disposal.due_groups(store, AS_OF, "class")) == {"FIN-01-01": 4, "CSC-04-01": 2}

@@ -18,7 +18,7 @@ import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
@@ -294,7 +294,8 @@ class _Builder:
         batch_days = self.batch_dates()
         batch_ids = {}
         for day in batch_days:
-            batch = DisposalBatch(created_by="rm1", created_at=audit.utcnow(),
+            created = datetime.combine(day - timedelta(days=45), time(10, 0))
+            batch = DisposalBatch(created_by="rm1", created_at=created,
                                   as_of=day - timedelta(days=45), status="completed",
                                   completed_on=day, method="confidential shredding",
                                   contractor="Shire Secure Shredding Ltd",

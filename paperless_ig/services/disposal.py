@@ -208,7 +208,8 @@ def due_page(db: Database, as_of: date | None = None, sort: str = "disposal", of
 
 def due_groups(db: Database, as_of: date | None = None, by: str = "directorate") -> list[tuple[str, int]]:
     """How many due boxes each directorate, team or IAO has, largest first."""
-    column = {"directorate": Directorate.name, "team": Team.code, "iao": Team.iao}.get(by)
+    column = {"directorate": Directorate.name, "team": Team.code, "iao": Team.iao,
+              "class": RetentionClass.code}.get(by)
     if column is None:
         raise BadInput(f"cannot group the due queue by {by!r}")
     as_of = as_of or date.today()
@@ -216,6 +217,7 @@ def due_groups(db: Database, as_of: date | None = None, by: str = "directorate")
         rows = session.execute(
             select(column, func.count(Box.id)).select_from(Box)
             .join(Team, Team.id == Box.team_id).join(Directorate, Directorate.id == Team.directorate_id)
+            .join(RetentionClass, RetentionClass.id == Box.class_id)
             .where(due_condition(session, as_of)).group_by(column)
             .order_by(func.count(Box.id).desc())).all()
     return [(name, count) for name, count in rows]
@@ -239,6 +241,7 @@ class DecisionInfo:
     approved_by: str | None
     outcome: str | None
     outcome_reason: str | None
+    approval_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,56 @@ def list_batches(db: Database) -> list[BatchInfo]:
     with db.read() as session:
         batches = session.execute(select(DisposalBatch).order_by(DisposalBatch.id.desc())).scalars()
         return [_batch_info(session, b) for b in batches]
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """One line of a batch list, counted in SQL (a batch can hold thousands of boxes)."""
+
+    batch_id: int
+    status: str
+    created_by: str
+    created_at: object
+    as_of: date
+    boxes: int
+    waiting_iaos: tuple[tuple[str, str | None], ...]  # (name, login) still to approve
+    undecided: int
+    certificate_no: str | None
+    completed_on: date | None
+
+    def waiting_for(self) -> list[str]:
+        waiting = [login or name or "no IAO set" for name, login in self.waiting_iaos]
+        if self.undecided:
+            waiting.append(f"{self.created_by} (decisions)")
+        return sorted(set(waiting))
+
+
+def batch_summaries(db: Database, limit: int = 500) -> list[BatchSummary]:
+    with db.read() as session:
+        batches = session.execute(
+            select(DisposalBatch, func.count(DisposalDecision.id))
+            .outerjoin(DisposalDecision, DisposalDecision.batch_id == DisposalBatch.id)
+            .group_by(DisposalBatch.id).order_by(DisposalBatch.id.desc()).limit(limit)).all()
+        ids = [b.id for b, _ in batches if b.status in OPEN_BATCH]
+        waiting: dict[int, set] = {}
+        undecided: dict[int, int] = {}
+        if ids:
+            for batch_id, name, login in session.execute(
+                    select(DisposalDecision.batch_id, Team.iao, Team.iao_login).distinct()
+                    .join(Box, Box.id == DisposalDecision.box_id).join(Team, Team.id == Box.team_id)
+                    .where(DisposalDecision.batch_id.in_(ids), DisposalDecision.outcome.is_(None),
+                           DisposalDecision.decision.is_not(None),
+                           DisposalDecision.approval == "pending")):
+                waiting.setdefault(batch_id, set()).add((name, login))
+            undecided = dict(session.execute(
+                select(DisposalDecision.batch_id, func.count(DisposalDecision.id))
+                .where(DisposalDecision.batch_id.in_(ids), DisposalDecision.outcome.is_(None),
+                       DisposalDecision.decision.is_(None))
+                .group_by(DisposalDecision.batch_id)).all())
+        return [BatchSummary(b.id, b.status, b.created_by, b.created_at, b.as_of, count,
+                             tuple(sorted(waiting.get(b.id, ()), key=lambda p: (p[0] or "", p[1] or ""))),
+                             undecided.get(b.id, 0), b.certificate_no, b.completed_on)
+                for b, count in batches]
 
 
 def _default_decision(action: str) -> str | None:
