@@ -112,4 +112,5 @@ def is_sideways(small: Image.Image) -> bool:
 def deskew(image: Image.Image, degrees: float) -> Image.Image:
     """Turn the page by ``degrees`` back to level, filling the corners with white."""
     fill = 255 if image.mode == "L" else (255,) * len(image.getbands())
-    return image.rotate(-degrees, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=fill)
+    # Bilinear: a third of bicubic's time, and Tesseract reads it just as well at 300 dpi.
+    return image.rotate(-degrees, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=fill)
