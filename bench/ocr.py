@@ -27,7 +27,6 @@ from rapidfuzz.distance import Levenshtein
 
 from paperless_ig.ocr import samples
 
-
 # Each run of 20 pages: 12 straight, 5 skewed (one of them noisy), 2 turned a quarter, 1 upside down.
 MIX = ([(0.0, 0, 0.0)] * 12 + [(1.3, 0, 0.0), (-0.7, 0, 0.0), (2.2, 0, 0.0), (0.6, 0, 0.0),
                                (-1.6, 0, 0.002)] + [(0.0, 90, 0.0), (0.8, 270, 0.0), (0.0, 180, 0.0)])
