@@ -22,6 +22,10 @@ PAGES = [
 
 @pytest.fixture
 def searchable(db):
+    return _fill(db)
+
+
+def _fill(db):
     schedule.import_example(db, ADMIN)
     teams.add_team(db, ADMIN, teams.TeamSpec("O", "D", "HWY", "Highways", "I"))
     codes = deposits.log_deposit(db, ADMIN, deposits.DepositRequest(
@@ -68,3 +72,11 @@ def test_odd_input_is_not_a_syntax_error(searchable):
     assert search.search(searchable, 'resurfacing" OR (NEAR') is not None
     with pytest.raises(BadInput):
         search.search(searchable, "  ?! ")
+
+
+def test_a_word_on_very_many_pages_is_ranked_among_its_newest_matches(sqlite_db, monkeypatch):
+    """The limit is SQLite's (FTS5 ranking); PostgreSQL ranks every match."""
+    searchable = _fill(sqlite_db)
+    monkeypatch.setattr(search, "RANK_ALL_LIMIT", 1)
+    hits = [h for h in search.search(searchable, "resurfacing") if h.kind == "page"]
+    assert [(h.barcode, h.page) for h in hits] == [(searchable.codes[0], 2)]  # the newer page
