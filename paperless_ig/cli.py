@@ -68,7 +68,7 @@ def arguments(adder: Callable[[argparse.ArgumentParser], None]):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from paperless_ig import cli_reports, commands  # noqa: F401 - they register the handlers
+    from paperless_ig import cli_exports, cli_reports, commands  # noqa: F401 - they register the handlers
 
     parser = _Parser(prog=PROG, description="Paper records store, disposal and digitisation.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")

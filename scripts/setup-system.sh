@@ -13,7 +13,8 @@ runtime=(
   libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1
   libxcb-xkb1 libxkbcommon-x11-0
 )
-test_only=(xvfb xauth sqlite3)
+# LibreOffice (Calc, no GUI) lets tests open the workbooks we write, as Excel users would.
+test_only=(xvfb xauth sqlite3 libreoffice-calc-nogui)
 
 wanted=("${runtime[@]}")
 [[ "${1:-}" == "--test" ]] && wanted+=("${test_only[@]}")

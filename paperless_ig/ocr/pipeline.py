@@ -182,6 +182,7 @@ class PageDone:
     words: int
     pdf: str | None
     error: str | None
+    cover_barcode: str | None = None
 
 
 def run_batch(db: Database, actor: str, paths: list[str | Path], box: str | None = None,
@@ -205,6 +206,26 @@ def run_batch(db: Database, actor: str, paths: list[str | Path], box: str | None
     refs_by_id = dict(pending)
     total, done = len(refs), len(refs) - len(tasks)
     report_progress(done, total, "reading pages")
+    try:
+        read = sum(1 for _ in _store_each(db, tasks, workers, total, done, started, report_progress,
+                                          refs_by_id, on_page))
+    except BaseException:
+        _set_status(db, batch_id, "stopped")  # finished pages are kept; the same files resume it
+        raise
+    report = assemble(db, actor, batch_id)
+    report.failed = [{"file": f.file, "reason": f.reason} for f in failed] + report.failed
+    report.seconds = time.monotonic() - started
+    report.pages_read, report.resumed = read, resumed
+    return report
+
+
+def _set_status(db: Database, batch_id: int, status: str) -> None:
+    with db.write() as session:
+        session.execute(update(ScanBatch).where(ScanBatch.id == batch_id).values(status=status))
+
+
+def _store_each(db, tasks, workers, total, done, started, report_progress, refs_by_id, on_page):
+    """Save each page as it finishes; yields once per page read."""
     read = 0
     for result in _pool_map(tasks, workers or default_workers()):
         status = _store(db, result)
@@ -212,16 +233,13 @@ def run_batch(db: Database, actor: str, paths: list[str | Path], box: str | None
         if on_page is not None:
             ref = refs_by_id[result.page_id]
             on_page(PageDone(result.page_id, ref.file, ref.index + 1, status, result.confidence,
-                             result.rotation, result.skew, result.words, result.pdf, result.error))
+                             result.rotation, result.skew, result.words, result.pdf, result.error,
+                             result.cover_barcode))
         rate = read / max(time.monotonic() - started, 1e-6) * 60
         left = (total - done) / rate if rate else 0
         report_progress(done, total, f"page {done} of {total}: {rate:.0f} pages a minute, "
                                      f"about {left:.0f} min left")
-    report = assemble(db, actor, batch_id)
-    report.failed = [{"file": f.file, "reason": f.reason} for f in failed] + report.failed
-    report.seconds = time.monotonic() - started
-    report.pages_read, report.resumed = read, resumed
-    return report
+        yield result
 
 
 def assemble(db: Database, actor: str, batch_id: int) -> BatchReport:

@@ -344,8 +344,8 @@ class _Builder:
                         batch_day = None
                         if (due and action is not Action.REVIEW and not code.startswith("CSC-")
                                 and team_id != litigation_team):
-                            batch_day = next((d for d in batch_days
-                                              if d >= due + timedelta(days=60)), None)
+                            ready = max(due + timedelta(days=60), received + timedelta(days=30))
+                            batch_day = next((d for d in batch_days if d >= ready), None)
                         if batch_day and rng.random() < 0.75:
                             status = "destroyed"
                             batch_id = batch_ids[batch_day]

@@ -117,10 +117,11 @@ def rerun(db: Database, actor: str, page_id: int, rotate: int, lang: str = "eng"
         audit.record(session, actor, "scan.reread", "scan_page", page_id, before,
                      {"status": status, "confidence": page.confidence, "rotation": rotate})
     pipeline.assemble(db, actor, batch_id)
-    return _item(db, page_id)
+    return page_item(db, page_id)
 
 
-def _item(db: Database, page_id: int) -> ReviewItem:
+def page_item(db: Database, page_id: int) -> ReviewItem:
+    """One page as the review pane shows it."""
     with db.read() as session:
         page = _page(session, page_id)
         barcode = session.get(Box, page.box_id).barcode if page.box_id else None
@@ -144,7 +145,7 @@ def reassign(db: Database, actor: str, page_id: int, barcode: str) -> ReviewItem
         audit.record(session, actor, "scan.reassign", "scan_page", page_id, before, {"box": box.barcode})
         batch_id = page.batch_id
     pipeline.assemble(db, actor, batch_id)
-    return _item(db, page_id)
+    return page_item(db, page_id)
 
 
 def accept(db: Database, actor: str, page_id: int) -> ReviewItem:
@@ -161,7 +162,7 @@ def accept(db: Database, actor: str, page_id: int) -> ReviewItem:
         audit.record(session, actor, "scan.accept", "scan_page", page_id, before, {"status": page.status})
         batch_id = page.batch_id
     pipeline.assemble(db, actor, batch_id)
-    return _item(db, page_id)
+    return page_item(db, page_id)
 
 
 @dataclass(frozen=True)

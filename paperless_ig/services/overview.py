@@ -32,7 +32,8 @@ def overview(db: Database) -> Overview:
         return Overview(
             boxes=count(select(func.count(Box.id))),
             boxes_in_store=count(select(func.count(Box.id)).where(
-                Box.status.in_(("in_store", "out_on_loan", "held", "queued_for_disposal")))),
+                Box.status.in_(("in_store", "out_on_loan", "held", "queued_for_disposal",
+                                "digitised")))),
             teams=count(select(func.count(Team.id))),
             classes=count(select(func.count(RetentionClass.id))),
             locations=count(select(func.count(Location.id))),

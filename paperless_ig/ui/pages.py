@@ -10,13 +10,17 @@ from paperless_ig.ui.main_window import MainWindow
 def install_pages(window: MainWindow) -> None:
     from paperless_ig.ui.desk import DeskPage
     from paperless_ig.ui.disposal_view import DisposalPage
+    from paperless_ig.ui.scanning import ScanningPage
     from paperless_ig.ui.store_view import StorePage
+    from paperless_ig.ui.trends_view import TrendsPage
 
     window.set_page("desk", DeskPage(window.db, window.login))
     window.set_page("store", StorePage(window.db, window.login))
     disposal_page = DisposalPage(window.db, window.login)
     disposal_page.changed.connect(window.refresh)
     window.set_page("disposal", disposal_page)
+    window.set_page("scanning", ScanningPage(window.db, window.login))
+    window.set_page("trends", TrendsPage(window.db, window.login))
     register = QAction("Import box &register…", window)
     register.setStatusTip("Bring in an existing spreadsheet register of boxes, keeping its barcodes")
     register.triggered.connect(lambda: open_register_import(window))
