@@ -65,7 +65,7 @@ def plain_tesseract(pages: list[Path], out: Path, workers: int) -> float:
     return time.perf_counter() - start
 
 
-def ours(folder: Path, workdir: Path, workers: int) -> tuple[float, dict]:
+def ours(folder: Path, workdir: Path, workers: int | None) -> tuple[float, dict]:
     db = workdir / "bench.sqlite3"
     env = {**os.environ, "PAPERLESS_IG_DOCUMENTS": str(workdir / "documents")}
 
@@ -79,14 +79,18 @@ def ours(folder: Path, workdir: Path, workers: int) -> tuple[float, dict]:
     box = json.loads(cli("deposit", "add", "--team", "T", "--class", "FIN-01-01", "--boxes", "1",
                          "--title", "Bench", "--trigger-date", "2020-01-01", "--json"))["barcodes"][0]
     start = time.perf_counter()
-    report = json.loads(cli("ocr", str(folder), "--box", box, "--workers", str(workers), "--json"))
+    extra = ["--workers", str(workers)] if workers else []
+    report = json.loads(cli("ocr", str(folder), "--box", box, *extra, "--json"))
     return time.perf_counter() - start, report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="plain Tesseract's processes (one per core, its best)")
+    parser.add_argument("--our-workers", type=int, default=None,
+                        help="paperless-ig's OCR processes (default: its own default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -97,7 +101,7 @@ def main() -> None:
         plain_out = work / "plain"
         plain_out.mkdir()
         plain = plain_tesseract(pages, plain_out, args.workers)
-        mine, report = ours(folder, work, args.workers)
+        mine, report = ours(folder, work, args.our_workers)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         plain_cer = sum(cer(t, pdftotext(plain_out / f"{p.stem}.pdf"))
                         for t, p in zip(texts, pages, strict=True)) / len(pages)
@@ -105,7 +109,7 @@ def main() -> None:
         our_text = pdftotext(Path(box_pdf))
         our_cer = cer("\n".join(texts), our_text)
     n = args.pages
-    print(f"pages: {n}, workers: {args.workers}")
+    print(f"pages: {n}, plain workers: {args.workers}, ours: {args.our_workers or 'default'}")
     print(f"plain tesseract: {plain:.1f} s, {n / plain * 60:.1f} pages/min, PDF text CER {plain_cer:.3f}")
     print(f"paperless-ig ocr: {mine:.1f} s, {n / mine * 60:.1f} pages/min, PDF text CER {our_cer:.3f}"
           f" (in-process {report['pages_per_minute']} pages/min)")

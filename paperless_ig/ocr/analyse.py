@@ -64,21 +64,22 @@ def _profile_score(ys: np.ndarray, xs: np.ndarray, angle: float, height: int) ->
     return float((counts * counts).sum())
 
 
-def _best_shear(mask: np.ndarray) -> tuple[float, float]:
+def _best_shear(mask: np.ndarray, fine: bool = True, points: int = 60_000) -> tuple[float, float]:
     """(angle, energy) of the shear that makes the rows' ink histogram sharpest."""
     ys, xs = np.nonzero(mask)
     if len(ys) < 200:
         return 0.0, 0.0
-    if len(ys) > 60_000:  # plenty to decide on; keep it quick
-        keep = np.random.default_rng(0).choice(len(ys), 60_000, replace=False)
+    if len(ys) > points:  # plenty to decide on; keep it quick
+        keep = np.random.default_rng(0).choice(len(ys), points, replace=False)
         ys, xs = ys[keep], xs[keep]
     height = mask.shape[0]
     pad = int(mask.shape[1] * math.tan(math.radians(7))) + 1
     ys = ys + pad
     size = height + 2 * pad
-    best = max(COARSE, key=lambda a: _profile_score(ys, xs, a, size))
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, FINE_STEP)
-    angle = max(fine, key=lambda a: _profile_score(ys, xs, a, size))
+    angle = max(COARSE, key=lambda a: _profile_score(ys, xs, a, size))
+    if fine:
+        steps = np.arange(angle - 0.5, angle + 0.5 + 1e-9, FINE_STEP)
+        angle = max(steps, key=lambda a: _profile_score(ys, xs, a, size))
     # Energy against that of ink spread evenly over the rows: comparable across shapes.
     energy = _profile_score(ys, xs, angle, size) * height / (len(ys) ** 2)
     return float(round(angle, 2)), energy
@@ -104,8 +105,8 @@ def is_sideways(small: Image.Image) -> bool:
     here; the OCR's confidence catches those.
     """
     mask = ink(small)
-    rows = _best_shear(mask)[1]
-    columns = _best_shear(mask.T)[1]
+    rows = _best_shear(mask, fine=False, points=20_000)[1]
+    columns = _best_shear(mask.T, fine=False, points=20_000)[1]
     return columns > rows * SIDEWAYS_RATIO
 
 
@@ -114,3 +115,48 @@ def deskew(image: Image.Image, degrees: float) -> Image.Image:
     fill = 255 if image.mode == "L" else (255,) * len(image.getbands())
     # Bilinear: a third of bicubic's time, and Tesseract reads it just as well at 300 dpi.
     return image.rotate(-degrees, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=fill)
+
+
+UPRIGHT_RATIO = 1.5
+
+
+def _ascender_ratio(mask: np.ndarray) -> float | None:
+    """Ink above the x-height band over ink below it, summed over text lines.
+
+    Latin text has more ascenders and capitals (b d f h k l t, A-Z) above the
+    x-height than descenders (g j p q y) below the baseline, so the ratio is
+    well above 1 the right way up and well below 1 upside down.
+    """
+    profile = mask.sum(axis=1).astype(np.float64)
+    if profile.max() == 0:
+        return None
+    inked = profile > profile.max() * 0.05
+    above = below = 0.0
+    y, height = 0, len(profile)
+    while y < height:
+        if not inked[y]:
+            y += 1
+            continue
+        start = y
+        while y < height and inked[y]:
+            y += 1
+        line = profile[start:y]
+        if len(line) < 4:
+            continue
+        core = np.nonzero(line > line.max() * 0.5)[0]
+        above += float(line[:core[0]].sum())
+        below += float(line[core[-1] + 1:].sum())
+    if above + below < 50:
+        return None
+    return above / max(below, 1.0)
+
+
+def upside_down(small: Image.Image) -> bool | None:
+    """True upside down, False upright, None when the page gives no clear answer.
+
+    ``small`` is a level (deskewed) reduced grey copy of a page whose lines run across.
+    """
+    ratio = _ascender_ratio(ink(small))
+    if ratio is None or 1 / UPRIGHT_RATIO < ratio < UPRIGHT_RATIO:
+        return None
+    return ratio < 1

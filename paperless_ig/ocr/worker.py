@@ -95,6 +95,27 @@ def process(task: PageTask) -> PageResult:
         return PageResult(task.page_id, "failed", error=f"{exc.__class__.__name__}: {exc} ({last})")
 
 
+def _orient(image: Image.Image, small: Image.Image, folder: Path) -> tuple[int, float]:
+    """(degrees to turn the page clockwise before reading it, its skew once turned).
+
+    Cheap looks first: the profile test spots text running up the page, and
+    the ascender test tells the right way up from upside down. Tesseract's own
+    orientation check runs only when those give no clear answer.
+    """
+    sideways = analyse.is_sideways(small)
+    level = turn(small, 90) if sideways else small
+    skew = analyse.estimate_skew(level)
+    if abs(skew) >= MIN_SKEW:
+        level = analyse.deskew(level, skew)
+    flipped = analyse.upside_down(level)
+    if flipped is None:
+        return (_which_way_up(image, folder) if sideways else 0), skew
+    # A half turn keeps a line's slope, so the skew found holds either way up.
+    if sideways:
+        return (270 if flipped else 90), skew
+    return (180 if flipped else 0), skew
+
+
 def _process(task: PageTask) -> PageResult:
     ref = task.ref
     image = load(ref)
@@ -109,14 +130,10 @@ def _process(task: PageTask) -> PageResult:
         direct = Path(ref.file)
     with tempfile.TemporaryDirectory(prefix="pig-ocr-") as work:
         folder = Path(work)
-        rotation = 0
-        if analyse.is_sideways(small):
-            # Text runs up or down the page: ask which way round before reading it.
-            rotation = _which_way_up(image, folder)
-            if rotation:
-                image, direct = turn(image, rotation), None
-                small = analyse.small_grey(image)
-        upright, skew = image, analyse.estimate_skew(small)
+        rotation, skew = _orient(image, small, folder)
+        if rotation:
+            image, direct = turn(image, rotation), None
+        upright = image
         if abs(skew) >= MIN_SKEW:
             image, direct = analyse.deskew(image, skew), None
         else:
