@@ -194,3 +194,20 @@ def test_review_queue_rereads_files_and_accepts_pages(boxes_db, tmp_path):
     page_id = next(i.page_id for i in queue if Path(i.file).name == "scan001.png")
     item = digitisation.rerun(boxes_db, ADMIN, page_id, 180)
     assert cer(upside.text, item.text) < 0.05
+
+
+def test_multi_page_tiff_jpeg_and_pdf_are_read_page_by_page(boxes_db, tmp_path):
+    first = boxes_db.codes[0]
+    cover, one, two, three = (samples.cover_page(first), samples.text_page(41, 6),
+                              samples.text_page(42, 6), samples.text_page(43, 6))
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    cover.image.save(folder / "a-cover.tif", dpi=(300, 300))
+    one.image.save(folder / "b-pages.tif", save_all=True, append_images=[two.image], dpi=(300, 300),
+                   compression="tiff_lzw")
+    samples.save(three, folder / "c-page.jpg")
+    three.image.convert("RGB").save(folder / "d-page.pdf", resolution=300)
+    report = pipeline.run_batch(boxes_db, ADMIN, [folder], workers=2)
+    assert report.failed == [] and report.boxes[first]["pages"] == 4
+    text = pdf_text(report.boxes[first]["pdf"])
+    assert cer("\n".join((one.text, two.text, three.text, three.text)), text) < 0.05

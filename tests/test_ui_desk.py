@@ -157,3 +157,24 @@ def test_the_main_window_opens_the_desk_with_ctrl_1(qtbot, sqlite_db):
     assert window.current_page_key() == "desk"
     qtbot.waitUntil(lambda: window.page("desk").deposit_form.team.count() == 1, timeout=WAIT)
     assert tasks.wait_for_tasks()
+
+
+def test_the_position_statement_is_exported_from_the_file_menu(qtbot, sqlite_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from paperless_ig.services import demo
+    from paperless_ig.ui.main_window import MainWindow
+    from paperless_ig.ui.pages import export_position_statement, install_pages
+
+    demo.load_demo(sqlite_db, ADMIN, 500, seed=1)
+    window = MainWindow(sqlite_db, ADMIN)
+    window.show_error = lambda message: None
+    install_pages(window)
+    qtbot.addWidget(window)
+    assert "Export &position statement…" in [a.text() for a in window.file_menu.actions()]
+    out = tmp_path / "statement.xlsx"
+    task = export_position_statement(window, str(out))
+    with qtbot.waitSignal(task.signals.succeeded, timeout=60_000):
+        pass
+    assert "Summary" in load_workbook(out, read_only=True).sheetnames
+    assert tasks.wait_for_tasks()

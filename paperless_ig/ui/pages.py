@@ -25,6 +25,10 @@ def install_pages(window: MainWindow) -> None:
     register.setStatusTip("Bring in an existing spreadsheet register of boxes, keeping its barcodes")
     register.triggered.connect(lambda: open_register_import(window))
     window.add_file_action(register)
+    statement = QAction("Export &position statement…", window)
+    statement.setStatusTip("The audit-of-paper workbook for the council (Excel)")
+    statement.triggered.connect(lambda: export_position_statement(window))
+    window.add_file_action(statement)
 
 
 def open_register_import(window: MainWindow) -> None:
@@ -34,3 +38,25 @@ def open_register_import(window: MainWindow) -> None:
     dialog.finished_import.connect(lambda _result: window.refresh())
     dialog.exec()
     dialog.deleteLater()
+
+
+def export_position_statement(window: MainWindow, path: str | None = None):
+    """Ask where to save the workbook, then write it off the GUI thread with a progress bar."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from paperless_ig.services import position
+    from paperless_ig.ui.tasks import run_task
+
+    if path is None:
+        suggested = f"position-statement-{date.today():%Y-%m-%d}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(window, "Export position statement", suggested,
+                                              "Excel workbook (*.xlsx)")
+        if not path:
+            return None
+    db = window.db
+    return run_task(window, lambda progress: position.write_statement(db, path, progress=progress),
+                    on_success=lambda _figures: window.statusBar().showMessage(
+                        f"Position statement saved to {path}", 15000),
+                    progress_title="Writing the position statement")
