@@ -190,8 +190,14 @@ def _commit_or_conflict(db: Database, work):
 
 def move(db: Database, actor: str, box_code: str, location_code: str) -> BoxDetail:
     """Shelve a box at a location, checking the location's capacity."""
+    return move_and_count(db, actor, box_code, location_code)[0]
 
-    def work() -> BoxDetail:
+
+def move_and_count(db: Database, actor: str, box_code: str,
+                   location_code: str) -> tuple[BoxDetail, int, int]:
+    """``move``, also giving the shelf's occupancy and capacity from the same unit of work."""
+
+    def work() -> tuple[BoxDetail, int, int]:
         with db.write() as session:
             users.require(session, actor, DESK_WORK, "move boxes")
             box = _box(session, box_code)
@@ -209,7 +215,7 @@ def move(db: Database, actor: str, box_code: str, location_code: str) -> BoxDeta
             session.flush()
             audit.record(session, actor, "box.move", "box", box.barcode,
                          {"location": before}, {"location": location.code})
-            return _detail(session, box, date.today())
+            return _detail(session, box, date.today()), used + 1, location.capacity
 
     return _commit_or_conflict(db, work)
 

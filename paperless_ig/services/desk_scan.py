@@ -74,10 +74,10 @@ class ScanRun:
         if self.mode is Mode.SHELVE:
             if not self.location:
                 raise BadInput("scan the shelf's barcode first, then the boxes")
-            detail = boxes.move(db, actor, scan.code, self.location)
-            shelf = self._location_info(db, self.location)
-            return Outcome(True, f"{detail.barcode} shelved on {shelf.code} "
-                                 f"({shelf.occupied} of {shelf.capacity})", scan.code, detail, shelf)
+            detail, occupied, capacity = boxes.move_and_count(db, actor, scan.code, self.location)
+            shelf = LocationInfo(self.location, "", "", capacity, occupied)
+            return Outcome(True, f"{detail.barcode} shelved on {self.location} "
+                                 f"({occupied} of {capacity})", scan.code, detail, shelf)
         if self.mode is Mode.ISSUE:
             if not self.issue_to:
                 raise BadInput("choose the team the boxes go to first")
@@ -108,8 +108,10 @@ class ScanRun:
             raise BadInput("scan the shelf's barcode first, then every box on it")
         if code in self.counted:
             raise BadInput(f"{code} was already counted on this shelf")
+        # Count it only once the database has answered, so a scan kept through an
+        # outage is not refused as "already counted" when it is tried again.
+        report = stocktake.compare(db, self.location, [*self.counted, code])
         self.counted.append(code)
-        report = stocktake.compare(db, self.location, self.counted)
         where = "on this shelf" if code in report.found else "recorded elsewhere"
         return Outcome(True, f"{code} counted ({where}); {len(report.found)} of "
                              f"{len(report.expected)} expected found", code, stocktake=report)

@@ -86,7 +86,12 @@ class Database:
             self.engine = _sqlite_engine(self.url)
             write_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
-            connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+            # A server that silently drops traffic must not freeze a desk for minutes:
+            # give up connecting after a few seconds and notice dead links.
+            connect_args: dict = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
+                                  "keepalives_interval": 10, "keepalives_count": 3}
+            if schema:
+                connect_args["options"] = f"-csearch_path={schema}"
             self.engine = create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
             write_bind = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)

@@ -5,14 +5,22 @@ Enter). Each scan runs off the GUI thread on the one-thread quick pool, in
 order, through the core ``ScanRun``; the window shows the outcome in a log
 and, for a box, its details and history. A refused scan beeps, shows why in
 red, and the run goes on. F1–F5 choose the mode; Esc returns to the field.
+
+When the database cannot be reached (a PostgreSQL server that went away, a
+network share that vanished), a scan is not refused: it is kept, a banner
+says so, and the panel tries again with a growing pause (2 s, then longer,
+at most 15 s). Scans made meanwhile wait behind it, so they are handled in
+the order made once the database is back.
 """
 
 from __future__ import annotations
 
 import html
+from collections import deque
+from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +48,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from paperless_ig.services import audit, boxes, teams
 from paperless_ig.services.desk_scan import MODE_LABELS, Mode, Outcome, ScanRun
@@ -56,6 +65,34 @@ MODE_HINTS = {
     Mode.STOCKTAKE: "Scan the shelf's barcode, then every box on it; then Finish stocktake.",
 }
 OK_COLOUR, BAD_COLOUR = QColor("#1b6e20"), QColor("#b3261e")
+RETRY_FIRST_MS, RETRY_MAX_MS = 2000, 15000
+# SQLite primary result codes that mean the file itself is gone or unreadable.
+_SQLITE_CANTOPEN, _SQLITE_IOERR = 14, 10
+# PostgreSQL: the server shut down, crashed, or is still starting.
+_PG_SERVER_GONE = ("57P01", "57P02", "57P03")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached, rather than refusing the work.
+
+    A connection the pool found dead is flagged ``connection_invalidated``. A
+    fresh connection that cannot be made has no SQLSTATE at all (psycopg
+    raises it on the client side), or one of class 08 (connection exception)
+    or 57P0x (server shut down). Deadlocks, serialisation failures, locks and
+    constraint errors are answers from a live database, not outages.
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    sqlite_code = getattr(orig, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in (_SQLITE_CANTOPEN, _SQLITE_IOERR)
+    if orig is None or not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    state = getattr(orig, "sqlstate", None)
+    return state is None or state.startswith("08") or state in _PG_SERVER_GONE
 
 
 def _date_text(value: date | None, none: str = "—") -> str:
@@ -191,16 +228,70 @@ class StocktakeView(QFrame):
             + block("Found as expected", report.found, "#1b6e20"))
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """One scan waiting to be handled, with the issue choices made when it was scanned."""
+
+    raw: str
+    issue_to: str | None = None
+    due: date | None = None
+
+
+class OfflineBanner(QFrame):
+    """Says the database cannot be reached and which scans are kept, with Try now."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("offline")
+        self.setStyleSheet("QFrame#offline { background: #fff4e0; border: 2px solid #8a4b00; "
+                           "border-radius: 6px; } QFrame#offline QLabel { color: #4a2800; }")
+        layout = QHBoxLayout(self)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setFont(theme.scaled_font(self.text, 1.1, bold=True))
+        self.text.setAccessibleName("Database offline")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.try_now = QPushButton("Try &now")
+        self.try_now.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the focus
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.try_now)
+        self.hide()
+
+    def show_kept(self, kept: list[str]) -> None:
+        if len(kept) == 1:
+            scans = f"Your scan {kept[0]} is kept"
+        else:
+            shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
+            scans = f"Your {len(kept)} scans ({shown}) are kept"
+        self.text.setText(f"The database cannot be reached. {scans} and will be tried again "
+                          "every few seconds; scans made now wait their turn, nothing is lost.")
+        self.show()
+
+
 class ScanPanel(QWidget):
     """The scan field, the mode buttons, the run log and the box card."""
 
     scanned = Signal(object)  # Outcome, after it is shown (tests wait on it)
+    kept = Signal(str)  # a scan kept because the database cannot be reached
+    reconnected = Signal()  # the database answered again after an outage
 
     def __init__(self, db: Database, login: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.login = db, login
         self.run = ScanRun()
         self.pending = 0
+        # Scans not yet handled, oldest first; the head is the one being tried.
+        self.queue: deque[_Scan] = deque()
+        self.busy = False  # the head of the queue is being handled off the GUI thread
+        self.offline = False
+        self.attempts = 0  # tries of the kept scan since the database went away
+        self.retry_first_ms, self.retry_max_ms = RETRY_FIRST_MS, RETRY_MAX_MS
+        self._retry_ms = self.retry_first_ms
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self.try_again)
+        self.banner = OfflineBanner()
+        self.banner.try_now.clicked.connect(self.try_again)
 
         self.field = QLineEdit()
         self.field.setPlaceholderText("Scan a barcode (or type it and press Enter)")
@@ -278,6 +369,7 @@ class ScanPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.field)
+        layout.addWidget(self.banner)
         layout.addLayout(modes)
         layout.addLayout(context)
         layout.addWidget(self.message)
@@ -293,6 +385,11 @@ class ScanPanel(QWidget):
         self.issue_team.setCurrentIndex(-1)
 
     def set_mode(self, mode: Mode) -> None:
+        if self.offline and mode is not self.run.mode:
+            # Kept scans are handled in the mode they were made in.
+            QApplication.beep()
+            self._show_context()
+            return
         self.run.set_mode(mode)
         self.mode_buttons.button(list(Mode).index(mode) + 1).setChecked(True)
         self._show_context()
@@ -320,20 +417,89 @@ class ScanPanel(QWidget):
         self.scan(raw)
 
     def scan(self, raw: str) -> None:
-        """Handle one scan off the GUI thread; scans are handled in the order made."""
-        run = self.run
-        if run.mode is Mode.ISSUE:
-            run.issue_to = self.issue_team.currentData() or self._typed_team()
-            run.due = self.issue_due.date().toPython()
-        db, login = self.db, self.login
+        """Handle one scan off the GUI thread; scans are handled one at a time, in the order made."""
+        if self.run.mode is Mode.ISSUE:
+            item = _Scan(raw, self.issue_team.currentData() or self._typed_team(),
+                         self.issue_due.date().toPython())
+        else:
+            item = _Scan(raw)
         self.pending += 1
+        self.queue.append(item)
+        if self.offline:
+            self.kept.emit(raw)
+            self._show_banner()
+        self._next()
+
+    def _next(self, retrying: bool = False) -> None:
+        """Send the oldest scan to the quick pool, unless one is out or the database is away."""
+        if self.busy or not self.queue or (self.offline and not retrying):
+            return
+        item = self.queue[0]
+        run, db, login = self.run, self.db, self.login
+        if item.issue_to is not None or item.due is not None:
+            run.issue_to, run.due = item.issue_to, item.due
+        self.busy = True
 
         def job(_progress):
-            outcome = run.handle(db, login, raw)
-            return outcome, box_history(db, outcome.box)
+            outcome = run.handle(db, login, item.raw)
+            try:
+                history = box_history(db, outcome.box)
+            except DBAPIError as exc:
+                if not database_unreachable(exc):
+                    raise
+                history = []  # the scan itself was handled: never handle it twice
+            return outcome, history
 
-        run_task(self, job, quick=True, on_success=self._show_outcome,
-                 on_failure=lambda exc: self._show_outcome((Outcome(False, str(exc), raw), [])))
+        run_task(self, job, quick=True, on_success=self._handled, on_failure=self._failed)
+
+    def _handled(self, result) -> None:
+        self.busy = False
+        self.queue.popleft()
+        self._back_online()
+        self._show_outcome(result)
+        self._next()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        if database_unreachable(exc):
+            self._keep()
+            return
+        item = self.queue.popleft()
+        self._back_online()  # the database answered, if only with an error
+        self._show_outcome((Outcome(False, str(exc), item.raw), []))
+        self._next()
+
+    def _keep(self) -> None:
+        """The database is away: keep every waiting scan and try the oldest again later."""
+        if not self.offline:
+            self.offline = True
+            self._retry_ms = self.retry_first_ms
+            self.kept.emit(self.queue[0].raw)
+        else:
+            self._retry_ms = min(self._retry_ms * 2, self.retry_max_ms)
+        self.retry_timer.start(self._retry_ms)
+        self._show_banner()
+        self._show_context()
+
+    def _show_banner(self) -> None:
+        self.banner.show_kept([item.raw.strip() for item in self.queue])
+
+    def try_again(self) -> None:
+        """Try the oldest kept scan now (the retry timer and the banner's Try now)."""
+        self.retry_timer.stop()
+        if not self.offline or self.busy:
+            return
+        self.attempts += 1
+        self._next(retrying=True)
+
+    def _back_online(self) -> None:
+        if not self.offline:
+            return
+        self.offline, self.attempts = False, 0
+        self.retry_timer.stop()
+        self.banner.hide()
+        self._show_context()
+        self.reconnected.emit()
 
     def _typed_team(self) -> str | None:
         text = self.issue_team.currentText().strip()
