@@ -54,7 +54,9 @@ def osd_command(image: Path) -> list[str]:
 
 def run(command: list[str]) -> subprocess.CompletedProcess:
     result = subprocess.run(command, capture_output=True, text=True, env=environment(),
-                            timeout=TIMEOUT_S, check=False)
+                            timeout=TIMEOUT_S, check=False,
+                            # no console window flashing up per page on Windows
+                            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise RuntimeError(f"tesseract failed: {detail[-1] if detail else result.returncode}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from paperless_ig import __version__
 from paperless_ig.domain.errors import PaperlessError
 from paperless_ig.domain.roles import RECORDS_WORK
+from paperless_ig.paths import resource
 from paperless_ig.services import overview as overview_service
 from paperless_ig.services import users
 from paperless_ig.services.overview import Overview
@@ -425,6 +426,8 @@ def run(db_url: str | None, login: str | None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource("icons/paperless-ig.png"))))
+    app.setDesktopFileName("paperless-ig")  # Wayland matches the window to paperless-ig.desktop
     login = login or users.current_login()
     db: Database | None = None
     try:
