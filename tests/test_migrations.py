@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from paperless_ig.store import migrate
 from paperless_ig.store.models import Base
 
-# Full-text search lives outside the models: an FTS5 table (and its shadow
-# tables) on SQLite, an expression index on PostgreSQL.
-SEARCH_OBJECTS = ("page_search", "ix_scan_pages_fts")
+# Full-text search lives outside the models: FTS5 tables (and their shadow
+# tables) on SQLite, expression indexes on PostgreSQL.
+SEARCH_OBJECTS = ("page_search", "ix_scan_pages_fts", "box_search", "ix_boxes_title_fts")
 
 
 def _not_search(obj, name, type_, reflected, compare_to) -> bool:

@@ -80,3 +80,16 @@ def test_a_word_on_very_many_pages_is_ranked_among_its_newest_matches(sqlite_db,
     monkeypatch.setattr(search, "RANK_ALL_LIMIT", 1)
     hits = [h for h in search.search(searchable, "resurfacing") if h.kind == "page"]
     assert [(h.barcode, h.page) for h in hits] == [(searchable.codes[0], 2)]  # the newer page
+
+
+def test_box_titles_are_found_by_word_and_follow_changes(searchable):
+    from sqlalchemy import update
+
+    hits = [h for h in search.search(searchable, "resurfacing contract") if h.kind == "box"]
+    assert [h.barcode for h in hits] == [searchable.codes[0]]
+    with searchable.write() as session:
+        session.execute(update(Box).where(Box.barcode == searchable.codes[0])
+                        .values(title="Bridge inspection reports"))
+    assert not [h for h in search.search(searchable, "resurfacing contract") if h.kind == "box"]
+    assert [h.barcode for h in search.search(searchable, "bridge inspection")
+            if h.kind == "box"] == [searchable.codes[0]]

@@ -98,9 +98,7 @@ def _metadata(session, query: str, limit: int) -> list[Hit]:
         hits.append(Hit(exact[0], None, exact[1], 100.0, "box"))
     terms = words(query)
     if terms:
-        title_match = [func.lower(Box.title).like(f"%{t.lower()}%") for t in terms]
-        for barcode, title in session.execute(
-                select(Box.barcode, Box.title).where(*title_match).limit(limit)):
+        for barcode, title in _titles(session, query, limit):
             if not exact or barcode != exact[0]:
                 hits.append(Hit(barcode, None, title, 10.0, "box"))
         file_match = [or_(func.lower(BoxFile.title).like(f"%{t.lower()}%"),
@@ -110,6 +108,19 @@ def _metadata(session, query: str, limit: int) -> list[Hit]:
                 .join(Box, Box.id == BoxFile.box_id).where(*file_match).limit(limit)):
             hits.append(Hit(barcode, None, f"{reference} {title}".strip(), 5.0, "file"))
     return hits[:limit]
+
+
+def _titles(session, query: str, limit: int):
+    """Boxes whose title has every word, from the title index (a million boxes in milliseconds)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return session.execute(text(
+            "SELECT b.barcode, b.title FROM box_search JOIN boxes b ON b.id = box_search.rowid "
+            "WHERE box_search MATCH :q ORDER BY rank LIMIT :n"),
+            {"q": fts5_query(query), "n": limit}).all()
+    return session.execute(text(
+        "SELECT barcode, title FROM boxes "
+        "WHERE to_tsvector('english', title) @@ plainto_tsquery('english', :q) LIMIT :n"),
+        {"q": query, "n": limit}).all()
 
 
 def search(db: Database, query: str, limit: int = 20, metadata: bool = True) -> list[Hit]:
