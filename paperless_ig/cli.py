@@ -29,7 +29,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not usage + message
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{self.prog}: {' '.join(message.split())}")
 
 
 def _globals(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -116,6 +116,12 @@ def emit(args: argparse.Namespace, data: Any, text: str | None = None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        for arg in argv:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(f"{PROG}: argument {arg.encode('utf-8', 'replace').decode()!r} is "
+                                 "not valid text (check the terminal's character set)") from None
         pre = _Parser(prog=PROG, add_help=False)
         _globals(pre, top=True)
         known, rest = pre.parse_known_args(argv)

@@ -160,8 +160,8 @@ def _deposit_args(p):
 def deposit_add(args):
     from paperless_ig.services import deposits
 
-    if args.boxes < 1:
-        raise BadInput("--boxes must be at least 1")
+    if not 1 <= args.boxes <= deposits.MAX_BOXES:
+        raise BadInput(f"--boxes must be between 1 and {deposits.MAX_BOXES}")
     spec = deposits.BoxSpec(args.title, args.trigger_date, args.date_from, args.date_to)
     request = deposits.DepositRequest(args.team, args.class_code, [spec] * args.boxes,
                                       args.brought_by, args.received)

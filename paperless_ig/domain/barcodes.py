@@ -78,13 +78,16 @@ def clean_scanned(raw: str) -> str:
 
     Scanners add CR/LF, tabs, group separators (GS, ``\\x1d``) and sometimes a
     byte-order mark or zero-width space; none of them is ever part of a code.
+    Normalised again at the end: dropping a character can let its neighbours
+    compose (``"A\\u00af"`` becomes A, space, combining macron, then "Ā"), and
+    a cleaned code must clean to itself, or a stored one is never found again.
     """
     kept = [
         ch
         for ch in unicodedata.normalize("NFKC", raw)
         if unicodedata.category(ch)[0] not in ("C", "Z")
     ]
-    return _STRAY.sub("", "".join(kept))
+    return unicodedata.normalize("NFKC", _STRAY.sub("", "".join(kept)))
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,8 @@ def add_months(start: date, months: int) -> date:
 def end_of_financial_year(day: date) -> date:
     """The 31 March that ends the UK financial year containing ``day``."""
     year = day.year if day <= date(day.year, 3, 31) else day.year + 1
+    if year > date.max.year:
+        raise BadInput(f"date {day.isoformat()} is too far in the future for a financial year")
     return date(year, 3, 31)
 
 

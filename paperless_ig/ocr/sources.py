@@ -21,6 +21,8 @@ DPI = 300
 # A 600 dpi A3 page is about 35 megapixels; anything far beyond is an attack or a mistake.
 MAX_PIXELS = 120_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+POPPLER_TIMEOUT_S = 120  # a PDF built to keep poppler busy is a failed page, not a stuck batch
+_PAGE_SIZE = re.compile(r"^([\d.]+) x ([\d.]+) pts")
 
 
 class PageError(Exception):
@@ -67,24 +69,47 @@ def expand(paths: list[str | Path]) -> tuple[list[Path], list[Failed]]:
     return files, failed
 
 
-def _pdf_pages(path: Path) -> int:
+def _pdf_info(path: str, page: int | None = None) -> dict:
     from pdf2image import pdfinfo_from_path
-    from pdf2image.exceptions import PDFPageCountError
+    from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError
 
     try:
-        info = pdfinfo_from_path(str(path))
+        return pdfinfo_from_path(path, timeout=POPPLER_TIMEOUT_S, first_page=page, last_page=page)
     except PDFPageCountError as exc:
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
             raise PageError("the PDF is password-protected") from None
         raise PageError("not a readable PDF (damaged or not a PDF at all)") from None
-    return int(info.get("Pages", 0))
+    except PDFPopplerTimeoutError:
+        raise PageError(f"the PDF could not be read within {POPPLER_TIMEOUT_S} s") from None
+
+
+def _pdf_pages(path: Path) -> int:
+    return int(_pdf_info(str(path)).get("Pages", 0))
+
+
+def _check_pdf_page_size(ref: PageRef) -> None:
+    """Refuse a page too big to render before poppler tries (it fails silently, with one pixel)."""
+    try:
+        info = _pdf_info(ref.file, ref.index + 1)
+    except PageError as exc:
+        if "password" in str(exc):
+            raise
+        raise PageError(f"page {ref.index + 1} of the PDF cannot be read (the file is damaged, "
+                        "or shorter than it was)") from None
+    size = info.get(f"Page {ref.index + 1:4d} size") or info.get("Page size") or ""
+    match = _PAGE_SIZE.match(size)
+    if match:
+        width, height = (float(v) / 72 * DPI for v in match.groups())
+        if width * height > MAX_PIXELS:
+            raise PageError(f"page {ref.index + 1} of the PDF is {size.split(' pts')[0]} points, "
+                            f"too large to be a scan (over {MAX_PIXELS:,} pixels at {DPI} dpi)")
 
 
 def _image_pages(path: Path) -> int:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            _quiet_pillow()
             with Image.open(path) as image:
                 return getattr(image, "n_frames", 1)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -94,6 +119,8 @@ def _image_pages(path: Path) -> int:
         raise PageError("not an image, or a damaged one") from None
     except OSError as exc:
         raise PageError(f"cannot read the image ({exc})") from None
+    except Exception as exc:  # a damaged file trips Pillow in many ways (TypeError, KeyError...)
+        raise PageError(f"the image is damaged and cannot be read ({exc.__class__.__name__})") from None
 
 
 def list_pages(paths: list[str | Path]) -> tuple[list[PageRef], list[Failed]]:
@@ -117,25 +144,49 @@ def load(ref: PageRef) -> Image.Image:
     if ref.kind == "pdf":
         from pdf2image import convert_from_path
 
+        _check_pdf_page_size(ref)
         try:
             images = convert_from_path(ref.file, dpi=DPI, first_page=ref.index + 1,
-                                       last_page=ref.index + 1)
-        except Exception as exc:  # poppler's many ways of failing
-            raise PageError(f"page {ref.index + 1} of the PDF cannot be rendered ({exc})") from None
+                                       last_page=ref.index + 1, timeout=POPPLER_TIMEOUT_S)
+        except Exception as exc:  # poppler's many ways of failing; its last word is the telling one
+            said = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            raise PageError(f"page {ref.index + 1} of the PDF cannot be rendered "
+                            f"({said[-1] if said else exc.__class__.__name__})") from None
         if not images:
             raise PageError(f"page {ref.index + 1} of the PDF is empty")
         return images[0]
+    image = None
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            _quiet_pillow()
             image = Image.open(ref.file)
+            frames = getattr(image, "n_frames", 1)
             if ref.index:
                 image.seek(ref.index)
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        _close(image)
         raise PageError("refused as a possible decompression bomb (too many pixels)") from None
-    except (UnidentifiedImageError, OSError, EOFError, ValueError, SyntaxError) as exc:
+    except Exception as exc:  # a damaged file trips Pillow in many ways (TypeError, KeyError...)
+        _close(image)  # or the file stays open (and locked, on Windows) until collected
         raise PageError(f"the image is damaged and cannot be read ({exc.__class__.__name__})") from None
-    if image.mode not in ("L", "RGB", "1"):
-        image = image.convert("RGB")
+    if frames > 1 or image.mode not in ("L", "RGB", "1"):
+        # A page of a multi-page file keeps the file open for seeking, and so would the
+        # original of a converted page, until collected: keep the pixels, close the file.
+        page = image.copy() if image.mode in ("L", "RGB", "1") else image.convert("RGB")
+        image.close()
+        image = page
+    image.info["frames"] = frames  # the copy forgets; the worker must not hand Tesseract all pages
     return image
+
+
+def _quiet_pillow() -> None:
+    """Inside ``catch_warnings``: a bomb is an error; Pillow's grumbles about damaged metadata
+    ("Corrupt EXIF data") are not ours to show, since whether the pixels decode is what counts."""
+    warnings.simplefilter("ignore", UserWarning)
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
+def _close(image: Image.Image | None) -> None:
+    if image is not None:
+        image.close()

@@ -21,6 +21,9 @@ from paperless_ig.ocr.sources import PageError, PageRef, load
 MIN_SKEW = 0.1  # degrees: below this a page reads back in order as it is
 RETRY_CONFIDENCE = 55.0  # below this (or with few words) check the page's orientation
 MIN_WORDS = 8
+# A page smaller than this (a 1-pixel "scan", a PDF page of 0.01 pt) is no page: the
+# analysis crops margins and shrinks by 4, and would be left with nothing to look at.
+MIN_SIDE = 16
 # Tesseract reads these straight from the scanner's file when nothing needs changing.
 DIRECT_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -48,7 +51,8 @@ class PageResult:
 
 
 def _single_frame(ref: PageRef, image: Image.Image) -> bool:
-    return ref.kind == "image" and ref.index == 0 and getattr(image, "n_frames", 1) == 1
+    frames = image.info.get("frames", getattr(image, "n_frames", 1))  # load() notes it
+    return ref.kind == "image" and ref.index == 0 and frames == 1
 
 
 def write_for_tesseract(image: Image.Image, folder: Path, name: str = "page") -> Path:
@@ -56,13 +60,19 @@ def write_for_tesseract(image: Image.Image, folder: Path, name: str = "page") ->
     if image.mode == "1":
         image = image.convert("L")
     path = folder / f"{name}.tif"
-    image.save(path, dpi=(300, 300))
+    # Say "raw": otherwise Pillow takes the scan's own compression from image.info, and a
+    # Group 4 fax page, once turned or straightened into grey, cannot be written that way.
+    image.save(path, dpi=(300, 300), compression="raw")
     return path
 
 
 def _read(image: Image.Image, source: Path | None, folder: Path, lang: str) -> tesseract.OcrOutput:
-    path = source if source is not None else write_for_tesseract(image, folder)
-    return tesseract.ocr(path, folder / "out", lang)
+    if source is not None:
+        try:
+            return tesseract.ocr(source, folder / "out", lang)
+        except RuntimeError:  # Leptonica refuses some damaged files Pillow decodes: read the pixels
+            pass
+    return tesseract.ocr(write_for_tesseract(image, folder), folder / "out", lang)
 
 
 def _better(first: tesseract.OcrOutput, second: tesseract.OcrOutput) -> bool:
@@ -119,6 +129,8 @@ def _orient(image: Image.Image, small: Image.Image, folder: Path) -> tuple[int, 
 def _process(task: PageTask) -> PageResult:
     ref = task.ref
     image = load(ref)
+    if min(image.size) < MIN_SIDE:
+        raise PageError(f"the page is {image.width} x {image.height} pixels: too small to be a scan")
     small = analyse.small_grey(image)
     cover = analyse.cover_barcode(small)
     if cover:

@@ -161,6 +161,8 @@ def _checked_mapping(mapping: Mapping[str, Any] | None) -> dict[str, str]:
             continue
         if not isinstance(heading, str) or not heading.strip():
             raise BadInput(f"mapping: field {name} needs a column heading (got {heading!r})")
+        if name in result:
+            raise BadInput(f"mapping: field {name} is given more than once")
         result[name] = heading.strip()
     if unknown:
         raise BadInput(f"mapping: unknown field(s) {', '.join(repr(u) for u in unknown)}; "
@@ -180,7 +182,7 @@ def parse_mapping(text: str) -> dict[str, str]:
         raise BadInput("mapping is empty: write field=Heading,field=Heading or give a JSON file")
     if text.startswith("{"):
         return _checked_mapping(_json_object(text, "mapping"))
-    path = Path(text).expanduser()
+    path = _as_path(text)
     if path.is_file() or "=" not in text:
         if not path.is_file():
             raise BadInput(f"mapping {text!r}: no such file; give a JSON file, or write "
@@ -197,8 +199,20 @@ def parse_mapping(text: str) -> dict[str, str]:
         name, equals, heading = item.partition("=")
         if not equals or not name.strip() or not heading.strip():
             raise BadInput(f"mapping item {item.strip()!r} should be field=Heading")
+        if name.strip() in pairs:
+            raise BadInput(f"mapping: field {name.strip()!r} is given more than once")
         pairs[name.strip()] = heading.strip()
     return _checked_mapping(pairs)
+
+
+def _as_path(text: str) -> Path:
+    """``text`` as a file name; one that cannot name a file (too long, ``~nobody``) names none."""
+    try:
+        path = Path(text).expanduser()
+        path.is_file()
+    except (OSError, RuntimeError, ValueError):
+        return Path("")
+    return path
 
 
 def _json_object(text: str, what: str) -> dict:
@@ -240,8 +254,8 @@ def guess_mapping(headings: list[str]) -> dict[str, str]:
 
 def _raw_rows(path: Path) -> Generator[list[Any], None, None]:
     """The file's rows as stored, lazily, so a preview never reads the whole file."""
-    if not path.exists():
-        raise BadInput(f"{path}: no such file")
+    if not path.is_file():
+        raise BadInput(f"{path}: not a file" if path.exists() else f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix not in sheets.SUPPORTED:
         raise BadInput(f"{path.name}: expected a .csv or .xlsx file")
@@ -256,17 +270,7 @@ def _raw_rows(path: Path) -> Generator[list[Any], None, None]:
         except csv.Error as exc:
             raise BadInput(f"{path.name}: not a readable CSV file ({exc})") from None
         return
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise BadInput(f"{path.name}: not a readable xlsx workbook ({exc.__class__.__name__})") from None
-    try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
+    yield from sheets.xlsx_rows(path)
 
 
 def _cell(value: Any) -> Any:
@@ -362,6 +366,7 @@ def _columns(table: sheets.Table, mapping: dict[str, str]) -> dict[str, str]:
     if absent_mapped:
         raise BadInput(f"{table.source}: mapped column(s) {', '.join(absent_mapped)} not in the "
                        f"file (found: {shown})")
+    table.refuse_doubled(list(found.values()))
     missing = [name for name in REQUIRED if name not in found]
     if not any(name in found for name in ("trigger_date", "date_to", "received")):
         missing.append("trigger_date (or date_to)")
@@ -555,6 +560,9 @@ class _Checker:
                 row.disposal = disposal_date(row.klass.trigger, row.klass.period, trigger, row.received)
             except BadInput as exc:
                 row.error("trigger_date", str(exc))
+            except ValueError:  # the clock would start after 9999-12-31 (end of financial year)
+                row.error("trigger_date", f"{trigger.isoformat()} is too late to work out a disposal "
+                                          "date from")
 
     def places(self, rows: list[_Row]) -> None:
         """Look up every location the file names, with what is already on it."""

@@ -36,6 +36,8 @@ COLUMNS = ("code", "function", "activity", "transaction", "trigger", "period", "
 EXAMPLE = resource("example_schedule.csv")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]{0,39}$")
 CLOSED_STATUSES = ("destroyed", "transferred")
+# What the columns hold: a longer value must be refused by row, not by the database.
+_LENGTHS = {c.key: c.type.length for c in RetentionClass.__table__.c if getattr(c.type, "length", None)}
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,14 @@ def _check_row(number: int, row: dict, seen: dict[str, int]) -> tuple[ClassInfo 
     period, action = parsed.get("period"), parsed.get("action")
     if period and action and period.permanent and action in (Action.DESTROY, Action.DESTROY_CONFIDENTIAL):
         errors.append(RowError(number, "action", f"{action.value!r} cannot go with a permanent period"))
+    authority = str(row.get("authority") or "").strip()
+    for field, value in (("function", function), ("activity", activity), ("transaction", transaction),
+                         ("authority", authority)):
+        if len(value) > _LENGTHS[field]:
+            errors.append(RowError(number, field, f"is {len(value)} characters long; at most "
+                                                  f"{_LENGTHS[field]}"))
     if errors:
         return None, errors
-    authority = str(row.get("authority") or "").strip()
     return ClassInfo(code, function, activity, transaction, parsed["trigger"], period,
                      action, authority), []
 
@@ -109,6 +116,7 @@ def read_schedule(path: str | Path) -> list[ClassInfo]:
     """Check a schedule file; raise ``ImportRejected`` naming every bad row."""
     table = sheets.read_table(path)
     table.require([c for c in COLUMNS if c != "authority"])
+    table.refuse_doubled(COLUMNS)
     classes, errors, seen = [], [], {}
     for number, row in table.rows:
         info, row_errors = _check_row(number, row, seen)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +37,13 @@ class Table:
             raise BadInput(
                 f"{self.source}: missing column(s) {', '.join(missing)} (found: {found})"
             )
+
+    def refuse_doubled(self, columns: Sequence[str]) -> None:
+        """A column we read, headed twice, is ambiguous: say so rather than pick one."""
+        doubled = [c for c in columns if self.headings.count(c) > 1]
+        if doubled:
+            raise BadInput(f"{self.source}: column(s) {', '.join(doubled)} appear more than once; "
+                           "keep one of each")
 
 
 def _clean(value: Any) -> Any:
@@ -68,24 +75,40 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise BadInput(f"{path.name}: not a readable CSV file ({exc})") from None
 
 
-def _read_xlsx(path: Path) -> list[list[Any]]:
+def xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    """The first sheet's rows as stored, lazily; a damaged workbook is a ``BadInput``.
+
+    The sheet's own size tag is ignored (``reset_dimensions``): read-only
+    openpyxl trusts it, so a tag that is too small silently drops rows, and a
+    stray cell in column XFD pads every row to 16,384 cells. The file is opened
+    here, so a workbook openpyxl gives up on never leaves it open.
+    """
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise BadInput(f"{path.name}: not a readable xlsx workbook ({exc.__class__.__name__})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    with path.open("rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:
+            raise BadInput(f"{path.name}: not a readable xlsx workbook ({exc.__class__.__name__})") from None
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows(values_only=True):
+                yield list(row)
+        except Exception as exc:  # damaged sheet XML, bad cell values: the file, not a bug
+            raise BadInput(f"{path.name}: not a readable xlsx workbook ({exc.__class__.__name__})") from None
+        finally:
+            workbook.close()
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    return list(xlsx_rows(path))
 
 
 def read_table(path: str | Path) -> Table:
     path = Path(path)
-    if not path.exists():
-        raise BadInput(f"{path}: no such file")
+    if not path.is_file():
+        raise BadInput(f"{path}: not a file" if path.exists() else f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise BadInput(f"{path.name}: expected a .csv or .xlsx file")

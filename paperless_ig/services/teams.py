@@ -22,6 +22,10 @@ from paperless_ig.store.models import Directorate, Organisation, Team
 
 COLUMNS = ("organisation", "directorate", "team_code", "team_name", "iao")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+# What the columns hold: a longer value must be refused by row, not by the database.
+_LENGTH = {"organisation": Organisation.name.type.length, "directorate": Directorate.name.type.length,
+           "team_name": Team.name.type.length, "iao": Team.iao.type.length,
+           "iao_login": Team.iao_login.type.length}
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,11 @@ def _check(spec: TeamSpec, number: int) -> list[RowError]:
     if spec.code and not _CODE.match(spec.code):
         errors.append(RowError(number, "team_code", f"{spec.code!r} is not a team code "
                                                     "(letters, digits, dots, dashes)"))
+    for field, value in (("organisation", spec.organisation), ("directorate", spec.directorate),
+                         ("team_name", spec.name), ("iao", spec.iao), ("iao_login", spec.iao_login or "")):
+        if len(value) > _LENGTH[field]:
+            errors.append(RowError(number, field, f"is {len(value)} characters long; "
+                                                  f"at most {_LENGTH[field]}"))
     return errors
 
 
@@ -109,6 +118,7 @@ def add_team(db: Database, actor: str, spec: TeamSpec) -> str:
 def import_teams(db: Database, actor: str, path: str | Path) -> dict:
     table = sheets.read_table(path)
     table.require(COLUMNS[:4])
+    table.refuse_doubled([*COLUMNS, "iao_login"])
     specs, errors, seen = [], [], {}
     for number, row in table.rows:
         spec = TeamSpec(*(str(row.get(c) or "").strip() for c in COLUMNS),
