@@ -178,3 +178,25 @@ def test_the_position_statement_is_exported_from_the_file_menu(qtbot, sqlite_db,
         pass
     assert "Summary" in load_workbook(out, read_only=True).sheetnames
     assert tasks.wait_for_tasks()
+
+
+def test_a_scan_made_anywhere_on_the_desk_opens_the_box(qtbot, desk):
+    """GIVEN the focus in the deposit form WHEN the scanner types a code and Enter
+    THEN the box opens on the scanning tab and the form field is untouched; typing by hand still types."""
+    from paperless_ig.services import deposits
+
+    code = deposits.log_deposit(desk.db, ADMIN, deposits.DepositRequest(
+        "FIN-AP", "FIN-01-01", [deposits.BoxSpec("Invoices", date(2020, 1, 1))])).barcodes[0]
+    desk.new_deposit()
+    field = desk.deposit_form.brought_by
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=WAIT)
+    with qtbot.waitSignal(desk.scan_panel.scanned, timeout=WAIT) as blocker:
+        qtbot.keyClicks(field, code)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert blocker.args[0].ok and blocker.args[0].box.barcode == code
+    assert desk.tabs.currentWidget() is desk.scan_panel and field.text() == ""
+    desk.new_deposit()
+    field.setFocus()
+    qtbot.keyClicks(field, "Pat", delay=120)  # a person, not a scanner
+    qtbot.waitUntil(lambda: field.text() == "Pat", timeout=WAIT)

@@ -55,6 +55,7 @@ from paperless_ig.services.desk_scan import MODE_LABELS, Mode, Outcome, ScanRun
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
 from paperless_ig.ui.deposit_form import DepositForm
+from paperless_ig.ui.scan_catcher import ScanCatcher
 from paperless_ig.ui.tasks import run_task
 
 MODE_HINTS = {
@@ -581,6 +582,9 @@ class DeskPage(QWidget):
         layout.addWidget(self.tabs)
         QShortcut(QKeySequence("Ctrl+N"), self, self.new_deposit)
         QShortcut(QKeySequence("Ctrl+L"), self, self.focus_scan)
+        # A scan made while the focus is anywhere else on the desk still opens the box.
+        self.catcher = ScanCatcher(self, self.scan_panel.field)
+        self.catcher.scanned.connect(self.scan_from_anywhere)
         self.deposit_form.logged.connect(lambda _result: None)
         self.reload()
 
@@ -604,8 +608,18 @@ class DeskPage(QWidget):
         self.tabs.setCurrentWidget(self.scan_panel)
         self.scan_panel.field.setFocus()
 
+    def scan_from_anywhere(self, code: str) -> None:
+        self.tabs.setCurrentWidget(self.scan_panel)
+        self.scan_panel.field.setFocus()
+        self.scan_panel.scan(code)
+
+    def hideEvent(self, event) -> None:
+        self.catcher.uninstall()
+        super().hideEvent(event)
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self.catcher.install()
         if self.tabs.currentWidget() is self.scan_panel:
             self.scan_panel.field.setFocus()
 
