@@ -68,7 +68,7 @@ def arguments(adder: Callable[[argparse.ArgumentParser], None]):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from paperless_ig import cli_exports, cli_reports, commands  # noqa: F401 - they register the handlers
+    from paperless_ig import cli_admin, cli_exports, cli_reports, commands  # noqa: F401 - they register handlers
 
     parser = _Parser(prog=PROG, description="Paper records store, disposal and digitisation.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -144,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 1
     except Exception as exc:  # one line for people; the traceback on request
+        from paperless_ig.store.integrity import DatabaseProblem
+
+        if isinstance(exc, DatabaseProblem):  # a damaged database: say what and what to do, exit 1
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            return 1
         if os.environ.get("PAPERLESS_IG_DEBUG"):
             raise
         print(f"{PROG}: failed: {_describe(exc)}", file=sys.stderr)

@@ -10,13 +10,15 @@ from paperless_ig.cli import arguments, command, emit
 from paperless_ig.domain.errors import BadInput
 from paperless_ig.domain.retention import parse_date
 from paperless_ig.services import audit, demo, schedule, teams, users
-from paperless_ig.store import migrate
+from paperless_ig.store import integrity, migrate
 from paperless_ig.store.database import Database
 
 
 def open_db(args: argparse.Namespace, upgrade: bool = True) -> Database:
-    """The database named by --db (or the default), migrated to the current schema."""
+    """The database named by --db (or the default), checked, then migrated to the current schema."""
     db = Database(getattr(args, "db", None))
+    # Not a database, cut short, a newer schema: refuse before anything writes to it.
+    integrity.require_healthy(db, quick_check=False, header_only=True)
     if upgrade and migrate.needs_upgrade(db):
         migrate.upgrade(db)
     return db

@@ -39,7 +39,7 @@ from paperless_ig.services import overview as overview_service
 from paperless_ig.services import users
 from paperless_ig.services.overview import Overview
 from paperless_ig.services.users import UserInfo
-from paperless_ig.store import migrate
+from paperless_ig.store import integrity, migrate
 from paperless_ig.store.database import APP_NAME, Database
 from paperless_ig.ui import tasks, theme
 from paperless_ig.ui.welcome import JobPage, WelcomePage, describe_error
@@ -432,6 +432,11 @@ def run(db_url: str | None, login: str | None) -> int:
     db: Database | None = None
     try:
         db = Database(db_url)
+        problems = integrity.check(db, quick_check=False, header_only=True)
+        if problems:  # a damaged or foreign file, a newer schema, an unreachable server: before any write
+            QMessageBox.critical(None, APP_NAME, "\n\n".join(problems))
+            db.dispose()
+            return 1
         if migrate.needs_upgrade(db):
             migrate.upgrade(db)
         user = users.whoami(db, login)
@@ -450,6 +455,14 @@ def run(db_url: str | None, login: str | None) -> int:
 
     install_pages(window)
     window.show()
+
+    def damage_found(problems: list[str]) -> None:
+        if problems:
+            window.show_error("The database file is damaged: stop work and restore the latest backup."
+                              "\n\n" + "\n\n".join(problems))
+
+    # The full check reads every page: after the window shows, off the GUI thread.
+    tasks.run_task(window, lambda _progress: integrity.check(db), damage_found)
     try:
         return app.exec()
     finally:
