@@ -124,6 +124,9 @@ def test_a_batch_from_queue_to_certificate(qtbot, qtmodeltester, store, tmp_path
     assert "needs a new date and a reason" in rm.message.text()
     with qtbot.waitSignal(rm.action_done, timeout=WAIT):
         rm.set_decision(keep, "extend", date(2030, 1, 1), "Audit in progress")
+    # the batch's decisions are read again after the change: wait for them
+    qtbot.waitUntil(lambda: any(d.barcode == keep and d.decision == "extend"
+                                for d in rm.decisions_model.rows), timeout=WAIT)
     row = next(d for d in rm.decisions_model.rows if d.barcode == keep)
     assert (row.decision, row.extend_to, row.reason) == ("extend", date(2030, 1, 1), "Audit in progress")
     index = rm.decisions_model.rows.index(row)

@@ -1445,6 +1445,8 @@ class DisposalPage(QWidget):
             self._show_batch_info(info)
 
     def _show_batch_info(self, info: BatchInfo) -> None:
+        # Newer than any load still on its way: a late answer must not put old decisions back.
+        self._seq["batch"] += 1
         self.batch = info
         self._want_batch = None
         selected = set(self.selected_decisions())
