@@ -272,7 +272,9 @@ def test_the_trends_command_prints_the_contract(demo_sqlite, capsys):
     assert main(["trends", "--json", "--team", code, "--db", demo_sqlite.url,
                  "--as-of", DEMO_AS_OF.isoformat()]) == 0
     assert [t["team"] for t in json.loads(capsys.readouterr().out)["teams"]] == [code]
-    assert main(["trends", "--months", "12", "--db", demo_sqlite.url]) == 2
+    assert main(["trends", "--months", "12", "--json", "--db", demo_sqlite.url]) == 0
+    assert len(json.loads(capsys.readouterr().out)["months"]) == 24  # last 12 against the 12 before
+    assert main(["trends", "--months", "0", "--db", demo_sqlite.url]) == 2
     assert main(["trends", "--team", "NOPE", "--db", demo_sqlite.url]) == 2
     assert "NOPE" in capsys.readouterr().err
 
@@ -337,8 +339,9 @@ def test_the_window_is_complete_months_and_the_part_month_is_apart(store):
     assert mid_month.store.capacity_places == 0 and mid_month.store.years_to_full() is None
     month_end = trends.team_trends(store, date(2025, 7, 31))
     assert month_end.months[-1] == date(2025, 7, 1) and month_end.team("small").boxes[-1] == 3
+    assert len(trends.team_trends(store, AS_OF, months=12).months) == 24
     with pytest.raises(BadInput):
-        trends.team_trends(store, AS_OF, months=12)
+        trends.team_trends(store, AS_OF, months=0)
 
 
 def test_holdings_capacity_and_years_to_full(store):

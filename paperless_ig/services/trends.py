@@ -489,8 +489,10 @@ def _holdings(exits: list[tuple[date, int]], first: int, received: _Series,
 def team_trends(db: Database, as_of: date | None = None, months: int = MIN_MONTHS) -> TrendReport:
     """Deposits per team, directorate and store over ``months`` complete months, with forecasts."""
     as_of = as_of or date.today()
-    if not MIN_MONTHS <= months <= MAX_MONTHS:
-        raise BadInput(f"months must be between {MIN_MONTHS} and {MAX_MONTHS}, not {months}")
+    if not 1 <= months <= MAX_MONTHS:
+        raise BadInput(f"months must be between 1 and {MAX_MONTHS}, not {months}")
+    # The last 12 months against the 12 before need two years, whatever is asked for.
+    months = max(months, MIN_MONTHS)
     end = _last_complete_month(as_of)
     first = end - months + 1
     start = _first_day(first)
