@@ -33,7 +33,6 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QItemSelection,
     QItemSelectionModel,
@@ -87,6 +86,7 @@ from paperless_ig.services.holds import HoldInfo, HoldSpec
 from paperless_ig.services.users import UserInfo
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
+from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.paged_model import PagedTableModel
 from paperless_ig.ui.printing import print_pdf
 from paperless_ig.ui.tasks import error_text, run_task
@@ -295,34 +295,15 @@ def queue_text(box: DueBox, column: int) -> str:
 
 
 # -- models ----------------------------------------------------------------------
-class DecisionsModel(QAbstractTableModel):
+class DecisionsModel(ListTableModel):
     """The decisions of one batch (a list of plain rows; a batch is at most a few thousand)."""
 
     def __init__(self, login: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(DECISION_HEADINGS, parent)
         self.login = login
-        self.rows: list[DecisionInfo] = []
         self._bold = QFont()
         self._bold.setBold(True)
         self._warning = QBrush(WARNING_COLOUR)
-
-    def set_rows(self, rows: list[DecisionInfo]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(DECISION_HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(DECISION_HEADINGS)):
-            return DECISION_HEADINGS[section]
-        return None
 
     def text(self, d: DecisionInfo, column: int) -> str:
         return (d.barcode, d.team, d.iao or "—", d.class_code, decision_text(d), approval_text(d),

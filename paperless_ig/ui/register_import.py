@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +57,7 @@ from paperless_ig.services import register, sheets
 from paperless_ig.services.register import FIELDS, REQUIRED, Preview, RegisterResult
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
+from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.tasks import Task, error_text, run_task
 
 PREVIEW_ROWS = 20
@@ -167,24 +168,8 @@ def mapping_problems(mapping: dict[str, str], headings: Sequence[str]) -> tuple[
     return blocking, notes
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ListTableModel):
     """A read-only table over a list of tuples: a refusal can list 100,000 rows."""
-
-    def __init__(self, headings: Sequence[str], parent=None) -> None:
-        super().__init__(parent)
-        self.headings = list(headings)
-        self.rows: list[tuple] = []
-
-    def set_rows(self, rows: list[tuple]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headings)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -192,13 +177,6 @@ class RowsModel(QAbstractTableModel):
             return None
         value = self.rows[index.row()][index.column()]
         return None if value is None else str(value)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.headings)):
-            return self.headings[section]
-        return None
 
 
 def _rows_view(model: RowsModel, name: str, stretch: int) -> QTableView:

@@ -20,7 +20,6 @@ from datetime import date
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QEvent,
     QModelIndex,
@@ -55,6 +54,7 @@ from paperless_ig.services.store_query import COLUMNS, PAGE_SIZE, BoxFilter, Box
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
 from paperless_ig.ui.desk import BoxCard, box_history
+from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.paged_model import PagedTableModel
 from paperless_ig.ui.tasks import error_text, run_task
 
@@ -248,33 +248,17 @@ class OptionalDateEdit(QDateEdit):
         return super().eventFilter(watched, event)
 
 
-class OverdueModel(QAbstractTableModel):
+class OverdueModel(ListTableModel):
     """Loans past their due date, most overdue first (at most a thousand: a short list)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.loans: list[boxes.OverdueLoan] = []
+        super().__init__(OVERDUE_HEADINGS, parent)
 
     def set_loans(self, loans: list[boxes.OverdueLoan]) -> None:
-        self.beginResetModel()
-        self.loans = sorted(loans, key=lambda loan: (-loan.days_overdue, loan.barcode))
-        self.endResetModel()
+        self.set_rows(sorted(loans, key=lambda loan: (-loan.days_overdue, loan.barcode)))
 
     def loan(self, row: int) -> boxes.OverdueLoan | None:
-        return self.loans[row] if 0 <= row < len(self.loans) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.loans)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(OVERDUE_HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(OVERDUE_HEADINGS)):
-            return OVERDUE_HEADINGS[section]
-        return None
+        return self.row(row)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         loan = self.loan(index.row()) if index.isValid() else None

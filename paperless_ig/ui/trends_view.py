@@ -49,7 +49,6 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QLocale,
     QMargins,
     QModelIndex,
@@ -94,6 +93,7 @@ from paperless_ig.services.trends import Figures, StoreTrend, TeamTrend, TrendRe
 from paperless_ig.services.users import UserInfo
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
+from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.store_view import OptionalDateEdit
 from paperless_ig.ui.tasks import error_text, run_task
 
@@ -255,46 +255,33 @@ TEAM_TIPS = {
 }
 
 
-class TeamTrendsModel(QAbstractTableModel):
+class TeamTrendsModel(ListTableModel):
     """Every team's trend (a few hundred rows at most), with its forward-plan status."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.teams: list[TeamTrend] = []
+        super().__init__(TEAM_HEADINGS, parent)
         self.plan: dict[str, str] = {}  # team code -> plan status
 
     def set_teams(self, teams: Sequence[TeamTrend]) -> None:
-        self.beginResetModel()
-        self.teams = list(teams)
-        self.endResetModel()
+        self.set_rows(teams)
 
     def set_plan(self, plan: dict[str, str]) -> None:
         self.plan = dict(plan)
-        if self.teams:
+        if self.rows:
             column = len(TEAM_HEADINGS) - 1
-            self.dataChanged.emit(self.index(0, column), self.index(len(self.teams) - 1, column))
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
 
     def team(self, row: int) -> TeamTrend | None:
-        return self.teams[row] if 0 <= row < len(self.teams) else None
+        return self.row(row)
 
     def row_of(self, code: str) -> int:
-        return next((row for row, t in enumerate(self.teams) if t.team == code), -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.teams)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TEAM_HEADINGS)
+        return self.row_where(lambda t: t.team == code)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(TEAM_HEADINGS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return TEAM_HEADINGS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if (role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal):
             return TEAM_TIPS.get(section)
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -389,36 +376,20 @@ PLAN_HEADINGS = ("Team", "Name", "Directorate", "Source", "Owner", "Action", "St
                  "Effect", "Notes")
 
 
-class PlanModel(QAbstractTableModel):
+class PlanModel(ListTableModel):
     """The forward plan's items, one per team (the plan is a short list)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.items: list[PlanItem] = []
+        super().__init__(PLAN_HEADINGS, parent)
 
     def set_items(self, items: Sequence[PlanItem]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def item(self, row: int) -> PlanItem | None:
-        return self.items[row] if 0 <= row < len(self.items) else None
+        return self.row(row)
 
     def row_of(self, code: str) -> int:
-        return next((row for row, i in enumerate(self.items) if i.team == code), -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(PLAN_HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(PLAN_HEADINGS)):
-            return PLAN_HEADINGS[section]
-        return None
+        return self.row_where(lambda i: i.team == code)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
