@@ -21,32 +21,13 @@ import time
 from datetime import date
 from pathlib import Path
 
+from common import bare_due_count
+
 
 def bare_count(path: Path, as_of: date) -> tuple[int, float]:
     connection = sqlite3.connect(path)
     start = time.perf_counter()
-    held = []
-    for class_id, team_id, box_id, low, high in connection.execute(
-            "SELECT s.class_id, s.team_id, s.box_id, s.records_from, s.records_to "
-            "FROM hold_scopes s JOIN legal_holds h ON h.id = s.hold_id "
-            "WHERE h.released_on IS NULL AND h.starts_on <= ?", (as_of.isoformat(),)):
-        terms = []
-        if class_id:
-            terms.append(f"class_id = {class_id}")
-        if team_id:
-            terms.append(f"team_id = {team_id}")
-        if box_id:
-            terms.append(f"id = {box_id}")
-        if low:
-            terms.append(f"coalesce(date_to, trigger_date) >= '{low}'")
-        if high:
-            terms.append(f"coalesce(date_from, trigger_date) <= '{high}'")
-        held.append("(" + " AND ".join(terms or ["1"]) + ")")
-    not_held = f"AND NOT ({' OR '.join(held)})" if held else ""
-    count = connection.execute(
-        "SELECT count(*) FROM boxes WHERE status IN ('in_store', 'digitised', 'queued_for_disposal') "
-        f"AND disposal_date IS NOT NULL AND disposal_date <= ? {not_held}",
-        (as_of.isoformat(),)).fetchone()[0]
+    count = bare_due_count(connection, as_of)
     elapsed = time.perf_counter() - start
     connection.close()
     return count, elapsed

@@ -21,6 +21,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from common import best_of
 from sqlalchemy.engine import make_url
 
 from paperless_ig.services import position
@@ -28,16 +29,6 @@ from paperless_ig.store.database import Database
 
 BIG = Path("/tmp/big/big.sqlite3")
 BARE = "SELECT team_id, COUNT(*), SUM(width_mm) FROM boxes GROUP BY team_id"
-
-
-def best(run, repeat: int) -> float:
-    run()  # warm the page cache and the connection
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -72,7 +63,7 @@ def main() -> None:
         for (at, message), (until, _next) in itertools.pairwise(steps):
             if until - at >= 0.05:
                 print(f"  {until - at:6.3f} s  {message}")
-        app = best(lambda: position.write_statement(db, out, as_of), args.repeat)
+        app = best_of(lambda: position.write_statement(db, out, as_of), args.repeat)
         print(f"write_statement: {app:.3f} s ({figures['boxes_held']:,} boxes held, "
               f"{figures['sheets']['Teams']} teams, {figures['sheets']['Overdue boxes']:,} overdue "
               f"boxes listed)")
@@ -82,7 +73,7 @@ def main() -> None:
     connection = sqlite3.connect(f"file:{make_url(db.url).database}?mode=ro", uri=True)
     try:
         rows = connection.execute(BARE).fetchall()
-        bare = best(lambda: connection.execute(BARE).fetchall(), args.repeat)
+        bare = best_of(lambda: connection.execute(BARE).fetchall(), args.repeat)
     finally:
         connection.close()
     print(f"bare sqlite3 GROUP BY team ({len(rows):,} rows): {bare:.3f} s")

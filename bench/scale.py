@@ -57,6 +57,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from common import bare_due_count, best_of
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
 
@@ -181,16 +183,6 @@ def median_of(run: Callable[[], object], runs: int) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def best_of(run: Callable[[], object], repeat: int) -> float:
-    run()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def seconds(value: float | None) -> str:
@@ -454,32 +446,6 @@ def bench_scan(path: Path, scans: int) -> list[Row]:
 
 
 # -- due queue -------------------------------------------------------------------------------
-
-def bare_due_count(connection: sqlite3.Connection, as_of: date) -> int:
-    """bench/disposal_due.py's baseline: due and not held, over the (status, disposal_date) index."""
-    held = []
-    for class_id, team_id, box_id, low, high in connection.execute(
-            "SELECT s.class_id, s.team_id, s.box_id, s.records_from, s.records_to "
-            "FROM hold_scopes s JOIN legal_holds h ON h.id = s.hold_id "
-            "WHERE h.released_on IS NULL AND h.starts_on <= ?", (as_of.isoformat(),)):
-        terms = []
-        if class_id:
-            terms.append(f"class_id = {class_id}")
-        if team_id:
-            terms.append(f"team_id = {team_id}")
-        if box_id:
-            terms.append(f"id = {box_id}")
-        if low:
-            terms.append(f"coalesce(date_to, trigger_date) >= '{low}'")
-        if high:
-            terms.append(f"coalesce(date_from, trigger_date) <= '{high}'")
-        held.append("(" + " AND ".join(terms or ["1"]) + ")")
-    not_held = f"AND NOT ({' OR '.join(held)})" if held else ""
-    return connection.execute(
-        "SELECT count(*) FROM boxes WHERE status IN ('in_store', 'digitised', 'queued_for_disposal') "
-        f"AND disposal_date IS NOT NULL AND disposal_date <= ? {not_held}",
-        (as_of.isoformat(),)).fetchone()[0]
-
 
 def bench_due(path: Path, as_of: date, runs: int) -> list[Row]:
     command = [sys.executable, "-m", "paperless_ig", "disposal", "due", "--json", "--as-of",

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import time
 from datetime import date
 from pathlib import Path
 
+from common import best_of
 from sqlalchemy.engine import make_url
 
 from paperless_ig.services import trends
@@ -27,16 +27,6 @@ BIG = Path("/tmp/big/big.sqlite3")
 
 BARE = ("SELECT team_id, strftime('%Y-%m', received_on) AS month, COUNT(*), SUM(width_mm) "
         "FROM boxes WHERE received_on >= ? AND received_on <= ? GROUP BY team_id, month")
-
-
-def best(run, repeat: int) -> float:
-    run()  # warm the page cache and the connection
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -58,7 +48,7 @@ def main() -> None:
     print(f"{db.describe()}: {boxes:,} boxes; trends over {args.months} months to {as_of}")
 
     report = trends.team_trends(db, as_of, args.months)
-    app = best(lambda: trends.team_trends(db, as_of, args.months), args.repeat)
+    app = best_of(lambda: trends.team_trends(db, as_of, args.months), args.repeat)
     print(f"team_trends: {app:.3f} s ({len(report.teams)} teams, {len(report.directorates)} "
           f"directorates, {report.store.last_12:,} boxes in the last 12 months)")
     if not db.is_sqlite:
@@ -68,7 +58,7 @@ def main() -> None:
     connection = sqlite3.connect(f"file:{make_url(db.url).database}?mode=ro", uri=True)
     try:
         rows = connection.execute(BARE, (start, as_of.isoformat())).fetchall()
-        bare = best(lambda: connection.execute(BARE, (start, as_of.isoformat())).fetchall(), args.repeat)
+        bare = best_of(lambda: connection.execute(BARE, (start, as_of.isoformat())).fetchall(), args.repeat)
     finally:
         connection.close()
     print(f"bare sqlite3 GROUP BY team, month ({len(rows):,} rows): {bare:.3f} s")
