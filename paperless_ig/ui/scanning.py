@@ -573,7 +573,7 @@ class _Run:
     total: int = 0
 
 
-class ScanningPage(QWidget):
+class ScanningPage(theme.ReloadWhenShown, QWidget):
     """Scan a batch, review the pages that need a person, see past batches (and search)."""
 
     batch_started = Signal()
@@ -597,7 +597,6 @@ class ScanningPage(QWidget):
         self.paths: list[str] = []
         self.run: _Run | None = None
         self.last_report: dict | None = None
-        self._stale = True
         self._thumb_queue: list[PageDone] = []
         self._thumb_busy = False
         self._review_seq = 0
@@ -1361,20 +1360,10 @@ class ScanningPage(QWidget):
             self._choose_review_batch(cell.data(Qt.ItemDataRole.UserRole), switch=True)
 
     # -- the window's hooks ---------------------------------------------------------------------
-    def set_overview(self, _overview) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.reload()
-
     def reload(self) -> None:
-        self._stale = False
+        self.stale = False
         self.load_review()
         self.load_batches()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
     def _tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.search_panel and self.search_panel is not None:

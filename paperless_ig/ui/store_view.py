@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
 )
 
 from paperless_ig.services import boxes, store_query, teams
-from paperless_ig.services.overview import Overview
 from paperless_ig.services.store_query import COLUMNS, PAGE_SIZE, BoxFilter, BoxRow
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
@@ -273,7 +272,7 @@ class OverdueModel(ListTableModel):
         return None
 
 
-class StorePage(QWidget):
+class StorePage(theme.ReloadWhenShown, QWidget):
     """All boxes, filtered and sorted in SQL; the chosen box beside them; overdue loans."""
 
     loaded = Signal(int)  # the count, once it and the first page of rows are in
@@ -285,11 +284,9 @@ class StorePage(QWidget):
         super().__init__(parent)
         self.setObjectName("page-store")
         self.db, self.login = db, login
-        self.overview: Overview | None = None
         self.filter = BoxFilter()
         self.sort_key, self.descending = DEFAULT_SORT
         self.today = date.today()
-        self._stale = True  # load when next shown
         self._waiting: set[str] = set()  # what the load in flight still waits for: count, page
         self._again = False  # filters changed while loading: load once more when it ends
         self._detail_seq = 0
@@ -524,22 +521,10 @@ class StorePage(QWidget):
         panel.setMinimumWidth(260)
         return panel
 
-    # -- what the window tells the page ---------------------------------------------
-    def set_overview(self, overview: Overview) -> None:
-        """The data changed: load again now if shown, else when next shown."""
-        self.overview = overview
-        self._stale = True
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
+    # -- what the window tells the page (set_overview, showEvent: ReloadWhenShown) ----
     def reload(self) -> None:
         """Ask again for everything on the page: the boxes first, then the pickers and loans."""
-        self._stale = False
+        self.stale = False
         self.today = date.today()
         self._load_boxes()
         db = self.db

@@ -143,3 +143,26 @@ def centred_column(page: QWidget, top_stretch: int = 1, bottom_stretch: int = 3)
 
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+class ReloadWhenShown:
+    """A page that loads when it is first shown, and again when shown after the data changed.
+
+    Mix in before ``QWidget``; the page defines ``reload()``, which clears ``stale``. A hidden
+    page never queues work, so desk scans do not wait behind it.
+    """
+
+    stale = True
+    overview = None
+
+    def set_overview(self, overview) -> None:
+        """The data changed (the main window's hook): load again now if shown, else when next shown."""
+        self.overview = overview
+        self.stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.reload()

@@ -88,7 +88,6 @@ from PySide6.QtWidgets import (
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.services import forward_plan, trends, users
 from paperless_ig.services.forward_plan import ACTIONS, STATUSES, PlanItem
-from paperless_ig.services.overview import Overview
 from paperless_ig.services.trends import Figures, StoreTrend, TeamTrend, TrendReport
 from paperless_ig.services.users import UserInfo
 from paperless_ig.store.database import Database
@@ -843,7 +842,7 @@ class PlanItemForm(QDialog):
 
 
 # -- the page -----------------------------------------------------------------------------
-class TrendsPage(QWidget):
+class TrendsPage(theme.ReloadWhenShown, QWidget):
     loaded = Signal(object)  # TrendReport, once it and the plan are on the page
     plan_loaded = Signal(object)  # list[PlanItem], whenever the plan was read again
     action_done = Signal(str)  # the message shown for a finished plan action
@@ -854,14 +853,12 @@ class TrendsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("page-trends")
         self.db, self.login = db, login
-        self.overview: Overview | None = None
         self.report: TrendReport | None = None
         self.user: UserInfo | None = None
         self.plan: list[PlanItem] = []
         self.shown: tuple[str, str] = ("store", "")
         self.directorate: str | None = None
         self.plan_form: PlanItemForm | None = None
-        self._stale = True
         self._loading = False
         self._again = False
         self._busy = False  # a plan action is running
@@ -1093,26 +1090,14 @@ class TrendsPage(QWidget):
         self._update_buttons()
         return tab
 
-    # -- what the window tells the page -------------------------------------------------
-    def set_overview(self, overview: Overview) -> None:
-        """The data changed: load again now if shown, else when next shown."""
-        self.overview = overview
-        self._stale = True
-        if self.isVisible():
-            self.reload()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
+    # -- what the window tells the page (set_overview, showEvent: ReloadWhenShown) ----
     @property
     def loading(self) -> bool:
         return self._loading
 
     def reload(self) -> None:
         """Work the trends out again, with the plan and who is signed in, off the GUI thread."""
-        self._stale = False
+        self.stale = False
         if self._loading:
             self._again = True
             return
