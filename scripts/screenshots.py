@@ -80,6 +80,10 @@ def window(db: Database, out: Path) -> None:
     win.show_page("store")
     settle(1500)
     shoot(win, out / "window-store.png")
+    for key in ("disposal", "trends", "scanning"):
+        win.show_page(key)
+        settle(2500)
+        shoot(win, out / f"window-{key}.png")
     win.show_page("desk")
     desk_page = win.page("desk")
     panel = desk_page.scan_panel

@@ -739,15 +739,9 @@ class DisposalPage(QWidget):
         self.queue_model.page_loaded.connect(self._queue_page_loaded)
         self.queue_model.failed.connect(self._queue_failed)
         self.queue_table = QTableView()
-        self.queue_table.setAccessibleName("Boxes due for disposal")
         self.queue_table.setModel(self.queue_model)
-        self.queue_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.queue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.queue_table.setAlternatingRowColors(True)
-        self.queue_table.setWordWrap(False)
+        theme.read_only_table(self.queue_table, "Boxes due for disposal", multi=True)
         self.queue_table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        _compact_rows(self.queue_table)
         _size_columns(self.queue_table, QUEUE_SAMPLES, QUEUE_HEADINGS, stretch=QUEUE_STRETCH)
         self.queue_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.queue_table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
@@ -780,7 +774,7 @@ class DisposalPage(QWidget):
         self.summary.setShowGrid(False)
         self.summary.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.summary.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        _compact_rows(self.summary)
+        theme.compact_rows(self.summary)
         self.summary.itemSelectionChanged.connect(self._update_buttons)
         self.summary.cellClicked.connect(lambda row, _column: self.jump_to_group(row))
         self.summary.setToolTip("Click a group to go to its first box in the list")
@@ -859,7 +853,7 @@ class DisposalPage(QWidget):
         self.batch_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.batch_table.setAlternatingRowColors(True)
         self.batch_table.setWordWrap(False)
-        _compact_rows(self.batch_table)
+        theme.compact_rows(self.batch_table)
         _size_columns(self.batch_table, ("Batch 000", "partly approved", "00/00/0000 by rm1__",
                                          "00,000"), BATCH_HEADINGS, stretch=4, bold=True)
         self.batch_table.itemSelectionChanged.connect(self._batch_row_chosen)
@@ -877,7 +871,7 @@ class DisposalPage(QWidget):
         self.decisions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.decisions_table.setAlternatingRowColors(True)
         self.decisions_table.setWordWrap(False)
-        _compact_rows(self.decisions_table)
+        theme.compact_rows(self.decisions_table)
         _size_columns(self.decisions_table, ("BX0000000X", "FIN-AP-00", "Jonathan Pryce", "CSC-00-00",
                                              "extend to 00/00/0000", "approved by iao_res"),
                       DECISION_HEADINGS, stretch=6, bold=True)
@@ -2007,13 +2001,6 @@ def _documents():
 def _documents_dir() -> str:
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return documents or str(Path.home())
-
-
-def _compact_rows(table: QTableView) -> None:
-    rows = table.verticalHeader()
-    rows.setVisible(False)
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
 
 
 def _size_columns(table: QTableView, samples: tuple[str, ...], headings: tuple[str, ...],

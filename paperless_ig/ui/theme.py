@@ -166,3 +166,29 @@ class ReloadWhenShown:
         super().showEvent(event)
         if self.stale:
             self.reload()
+
+
+def compact_rows(table) -> None:
+    """No row numbers, and rows one line of text high: more of the list on screen."""
+    from PySide6.QtWidgets import QHeaderView
+
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+
+def read_only_table(table, name: str | None = None, multi: bool = False) -> None:
+    """The house look of a list to read and pick from: whole rows, no editing, compact."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    if name:
+        table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                           else QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    compact_rows(table)
