@@ -175,6 +175,8 @@ def test_review_queue_rereads_files_and_accepts_pages(boxes_db, tmp_path):
     report = pipeline.run_batch(boxes_db, ADMIN, [folder], workers=1)
     assert report.unassigned >= 1 and report.boxes == {}
     queue = digitisation.review_queue(boxes_db, report.batch_id)
+    summary = digitisation.list_batches(boxes_db)[0]
+    assert (summary.batch_id, summary.pages, summary.to_review) == (report.batch_id, 3, len(queue))
     reasons = {Path(item.file).name: item.reason for item in queue}
     assert "blank" in reasons["scan002.png"]
     assert any("no cover sheet" in r or "read poorly" in r for r in reasons.values())

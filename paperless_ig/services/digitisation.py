@@ -11,13 +11,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case, func, select
 
 from paperless_ig.domain.errors import BadInput, NotFound
 from paperless_ig.domain.roles import SCANNING_WORK
 from paperless_ig.ocr import analyse, pipeline, sources, tesseract
 from paperless_ig.ocr.worker import turn, write_for_tesseract
 from paperless_ig.services import audit, users
+from paperless_ig.services.scan_queries import needs_review
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, ScanBatch, ScanOutput, ScanPage
 
@@ -52,9 +53,7 @@ def _reason(status: str, confidence: float | None, box: str | None) -> str:
 def review_queue(db: Database, batch_id: int | None = None, limit: int = 500) -> list[ReviewItem]:
     """Pages that need a person: read poorly, blank, or in no box."""
     query = (select(ScanPage, Box.barcode).outerjoin(Box, Box.id == ScanPage.box_id)
-             .where(or_(ScanPage.status == "low",
-                        and_(ScanPage.status == "blank", ScanPage.reviewed_at.is_(None)),
-                        and_(ScanPage.box_id.is_(None), ScanPage.status.in_(("done", "accepted")))))
+             .where(needs_review())
              .order_by(ScanPage.batch_id, ScanPage.position).limit(limit))
     if batch_id is not None:
         query = query.where(ScanPage.batch_id == batch_id)
@@ -176,16 +175,16 @@ class BatchSummary:
 
 
 def list_batches(db: Database, limit: int = 100) -> list[BatchSummary]:
+    """Recent batches with their page and to-review counts, counted in one query."""
+    to_review = func.sum(case((needs_review(), 1), else_=0))
     with db.read() as session:
         rows = session.execute(
-            select(ScanBatch, func.count(ScanPage.id))
+            select(ScanBatch, func.count(ScanPage.id), to_review)
             .outerjoin(ScanPage, ScanPage.batch_id == ScanBatch.id)
             .group_by(ScanBatch.id).order_by(ScanBatch.id.desc()).limit(limit)).all()
-        result = []
-        for batch, pages in rows:
-            result.append(BatchSummary(batch.id, batch.operator, batch.created_at, batch.status, pages,
-                                       len(review_queue(db, batch.id))))
-        return result
+        return [BatchSummary(batch.id, batch.operator, batch.created_at, batch.status, pages,
+                             int(waiting or 0))
+                for batch, pages, waiting in rows]
 
 
 def outputs_for_box(db: Database, barcode: str) -> list[dict]:

@@ -40,6 +40,7 @@ from paperless_ig.services.disposal import AGE_BANDS, DueBox, due_condition
 from paperless_ig.services.forward_plan import PlanItem
 from paperless_ig.services.holds_query import held_predicate
 from paperless_ig.services.progress import ProgressFn, no_progress
+from paperless_ig.services.scan_queries import needs_review
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (
     Box,
@@ -439,13 +440,6 @@ def _exits(session: Session, start: date, end: date) -> dict[str, tuple[int, int
     return {outcome: (int(count), int(mm)) for outcome, count, mm in rows}
 
 
-def awaiting_review_condition():
-    """Pages the scanning review queue shows (the same test as ``digitisation.review_queue``)."""
-    return or_(ScanPage.status == "low",
-               and_(ScanPage.status == "blank", ScanPage.reviewed_at.is_(None)),
-               and_(ScanPage.box_id.is_(None), ScanPage.status.in_(("done", "accepted"))))
-
-
 def _month_index(year, month) -> int:
     return int(year) * 12 + int(month) - 1
 
@@ -479,7 +473,7 @@ def _digitisation(session: Session, as_of: date) -> tuple[dict, list[Digitisatio
                             .where(Box.digitised_on.is_not(None), Box.digitised_on <= as_of)
                             .group_by(d_year, d_month)).all()
     awaiting = session.execute(select(func.count(ScanPage.id)).where(
-        awaiting_review_condition())).scalar_one()
+        needs_review())).scalar_one()
     by_month: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for column, rows in enumerate((batches, pages, boxes)):
         for y, m, count in rows:
