@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paperless_ig.cli import arguments, command, emit
-from paperless_ig.commands import _progress_to_stderr, open_db
+from paperless_ig.commands import open_db, progress_to_stderr
 from paperless_ig.domain.retention import parse_date
 from paperless_ig.services import position
 
@@ -18,7 +18,7 @@ def _statement_args(p):
 @command("export", "position-statement", help="the audit-of-paper position statement (Excel workbook)")
 @_statement_args
 def export_position_statement(args):
-    figures = position.write_statement(open_db(args), args.file, args.as_of, progress=_progress_to_stderr)
+    figures = position.write_statement(open_db(args), args.file, args.as_of, progress=progress_to_stderr)
     change = "" if figures["change"] is None else f" ({figures['change']:+.1%})"
     emit(args, figures,
          f"position statement at {figures['as_of']} written to {figures['file']}: "

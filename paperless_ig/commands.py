@@ -28,7 +28,7 @@ def actor(args: argparse.Namespace) -> str:
     return getattr(args, "user", None) or users.current_login()
 
 
-def _progress_to_stderr(done: int, total: int, message: str) -> None:
+def progress_to_stderr(done: int, total: int, message: str) -> None:
     if sys.stderr.isatty():
         print(f"\r{message}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
 
@@ -59,7 +59,7 @@ def demo_load(args):
         raise BadInput("--boxes must be at least 1")
     db = open_db(args)
     summary = demo.load_demo(db, actor(args), args.boxes, args.seed, args.as_of,
-                             progress=_progress_to_stderr)
+                             progress=progress_to_stderr)
     emit(args, summary, f"demo council loaded: {summary['boxes']} boxes, {summary['teams']} "
                         f"teams, {summary['deposits']} deposits")
 
@@ -545,7 +545,7 @@ def register_import(args):
     try:
         result = register.import_register(open_db(args), actor(args), args.file, mapping,
                                            skip_invalid=args.skip_invalid,
-                                           rejected_path=args.rejected, progress=_progress_to_stderr)
+                                           rejected_path=args.rejected, progress=progress_to_stderr)
     except ImportRejected as exc:
         if args.json:
             emit(args, register.rejection_json(exc))
@@ -571,7 +571,7 @@ def ocr_run(args):
     from paperless_ig.ocr import pipeline
 
     report = pipeline.run_batch(open_db(args), actor(args), args.paths, args.box, args.workers,
-                                progress=_progress_to_stderr, lang=args.lang)
+                                progress=progress_to_stderr, lang=args.lang)
     lines = [f"batch {report.batch_id}: {report.pages} pages, {report.pages_read} read in "
              f"{report.seconds:.1f} s ({report.pages_per_minute} pages a minute)"]
     lines += [f"  {code}: {info['pages']} pages -> {info['pdf']}" for code, info in report.boxes.items()]

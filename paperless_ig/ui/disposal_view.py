@@ -89,7 +89,7 @@ from paperless_ig.ui import theme
 from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.paged_model import PagedTableModel
 from paperless_ig.ui.printing import print_pdf
-from paperless_ig.ui.tasks import error_text, run_task
+from paperless_ig.ui.tasks import error_text, run_task, while_alive
 
 QUEUE_TAB, BATCHES_TAB, HOLDS_TAB = range(3)
 PAGE_SIZE = 200
@@ -1000,8 +1000,8 @@ class DisposalPage(QWidget):
         def job(_progress) -> tuple[UserInfo, dict[str, str]]:
             return users.whoami(db, login), {t.code: t.label for t in teams.list_teams(db)}
 
-        run_task(self, job, quick=True, on_success=self._alive(self._user_arrived),
-                 on_failure=self._alive(lambda exc: self.show_message(error_text(exc), error=True)))
+        run_task(self, job, quick=True, on_success=while_alive(self, self._user_arrived),
+                 on_failure=while_alive(self, lambda exc: self.show_message(error_text(exc), error=True)))
 
     def _user_arrived(self, result: tuple[UserInfo, dict[str, str]]) -> None:
         user, self.team_names = result
@@ -1103,8 +1103,8 @@ class DisposalPage(QWidget):
         self._seq["groups"] += 1
         seq, db, as_of = self._seq["groups"], self.db, self.as_of
         run_task(self, lambda _p: disposal.due_groups(db, as_of, by),
-                 on_success=self._alive(lambda rows: self._groups_arrived(seq, rows)),
-                 on_failure=self._alive(lambda exc: self._groups_failed(seq, label, exc)))
+                 on_success=while_alive(self, lambda rows: self._groups_arrived(seq, rows)),
+                 on_failure=while_alive(self, lambda exc: self._groups_failed(seq, label, exc)))
 
     def _groups_arrived(self, seq: int, rows: list[tuple[str, int]]) -> None:
         if seq == self._seq["groups"]:
@@ -1170,8 +1170,8 @@ class DisposalPage(QWidget):
         for label in self.figures.values():
             label.setText("…")
         run_task(self, lambda _p: disposal.backlog(db, as_of),
-                 on_success=self._alive(lambda figures: self._backlog_arrived(seq, figures)),
-                 on_failure=self._alive(lambda exc: self.age_bands.setText(error_text(exc))))
+                 on_success=while_alive(self, lambda figures: self._backlog_arrived(seq, figures)),
+                 on_failure=while_alive(self, lambda exc: self.age_bands.setText(error_text(exc))))
 
     def _backlog_arrived(self, seq: int, figures: Backlog) -> None:
         if seq != self._seq["backlog"]:
@@ -1306,7 +1306,7 @@ class DisposalPage(QWidget):
 
         self._busy += 1
         self._update_buttons()
-        run_task(self, count, on_success=self._alive(counted), on_failure=self._alive(failed))
+        run_task(self, count, on_success=while_alive(self, counted), on_failure=while_alive(self, failed))
 
     def _batch_created(self, info: BatchInfo) -> None:
         self._stale.add("queue")
@@ -1324,8 +1324,8 @@ class DisposalPage(QWidget):
         self.batches_note.setText("Loading batches…")
         self.batches_note.show()
         run_task(self, lambda _p: batch_rows(db),
-                 on_success=self._alive(lambda rows: self._batches_arrived(seq, rows)),
-                 on_failure=self._alive(lambda exc: self.batches_note.setText(error_text(exc))))
+                 on_success=while_alive(self, lambda rows: self._batches_arrived(seq, rows)),
+                 on_failure=while_alive(self, lambda exc: self.batches_note.setText(error_text(exc))))
 
     def _batches_arrived(self, seq: int, rows: list[BatchRow]) -> None:
         if seq != self._seq["batches"]:
@@ -1412,8 +1412,8 @@ class DisposalPage(QWidget):
             self._update_buttons()
         self.batch_facts.setText(f"Loading batch {batch_id}…")
         run_task(self, lambda _p: disposal.get_batch(db, batch_id),
-                 on_success=self._alive(lambda info: self._batch_arrived(seq, info)),
-                 on_failure=self._alive(self._failed))
+                 on_success=while_alive(self, lambda info: self._batch_arrived(seq, info)),
+                 on_failure=while_alive(self, self._failed))
 
     def _batch_arrived(self, seq: int, info: BatchInfo) -> None:
         if seq == self._seq["batch"]:
@@ -1778,8 +1778,8 @@ class DisposalPage(QWidget):
         self._seq["holds"] += 1
         seq, db = self._seq["holds"], self.db
         run_task(self, lambda _p: holds.list_holds(db), quick=True,
-                 on_success=self._alive(lambda rows: self._holds_arrived(seq, rows)),
-                 on_failure=self._alive(lambda exc: self.holds_note.setText(error_text(exc))))
+                 on_success=while_alive(self, lambda rows: self._holds_arrived(seq, rows)),
+                 on_failure=while_alive(self, lambda exc: self.holds_note.setText(error_text(exc))))
 
     def _holds_arrived(self, seq: int, rows: list[HoldInfo]) -> None:
         if seq != self._seq["holds"]:
@@ -1830,7 +1830,8 @@ class DisposalPage(QWidget):
 
             self._busy += 1
             self._update_buttons()
-            run_task(self, job, on_success=self._alive(arrived), on_failure=self._alive(failed), quick=True)
+            run_task(self, job, on_success=while_alive(self, arrived),
+                     on_failure=while_alive(self, failed), quick=True)
             return
         dialog = HoldDialog(*self._pickers, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -1961,7 +1962,7 @@ class DisposalPage(QWidget):
             if reload_batch is not None:  # some boxes may have changed before the failure
                 self._load_batch(reload_batch)
 
-        run_task(self, job, on_success=self._alive(succeeded), on_failure=self._alive(failed))
+        run_task(self, job, on_success=while_alive(self, succeeded), on_failure=while_alive(self, failed))
 
     def _done(self, text: str, folder: Path | None = None) -> None:
         self.show_message(text, folder=folder)
@@ -1975,14 +1976,6 @@ class DisposalPage(QWidget):
         self._update_buttons()
         self.action_failed.emit(text)
 
-    def _alive(self, handler):
-        """A task's handler that does nothing once this page has been deleted."""
-
-        def call(result) -> None:
-            if shiboken6.isValid(self):
-                handler(result)
-
-        return call
 
 
 class DocumentsMissing(PaperlessError):

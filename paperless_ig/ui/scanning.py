@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -78,7 +77,7 @@ from paperless_ig.services.digitisation import ReviewItem
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
 from paperless_ig.ui.search_panel import PageImage, SearchPanel, pdf_page, render_page, source_page, to_qimage
-from paperless_ig.ui.tasks import Task, error_text, run_task
+from paperless_ig.ui.tasks import Task, error_text, run_task, while_alive
 
 FEED_INTERVAL_MS = 200  # finished pages reach the grid at most five times a second
 IMAGE_DELAY_MS = 120  # arrowing down the queue renders the page it stops on, not every one passed
@@ -950,10 +949,10 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
             return pipeline.run_batch(db, login, paths, box=box, workers=workers, progress=progress,
                                       on_page=feed.push).as_json()
 
-        run.task = run_task(self, job, on_success=self._alive(self._finished),
-                            on_failure=self._alive(self._failed),
-                            on_progress=self._alive(self._progressed),
-                            on_cancel=self._alive(self._cancelled))
+        run.task = run_task(self, job, on_success=while_alive(self, self._finished),
+                            on_failure=while_alive(self, self._failed),
+                            on_progress=while_alive(self, self._progressed),
+                            on_cancel=while_alive(self, self._cancelled))
         self.batch_started.emit()
 
     def cancel(self) -> None:
@@ -1099,8 +1098,8 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         take, self._thumb_queue = self._thumb_queue[:THUMBS_PER_TASK], self._thumb_queue[THUMBS_PER_TASK:]
         self._thumb_busy = True
         run_task(self, lambda _p: [make_thumbnail(done) for done in take],
-                 on_success=self._alive(self._thumbnails_made),
-                 on_failure=self._alive(lambda _exc: self._thumbnails_made([])))
+                 on_success=while_alive(self, self._thumbnails_made),
+                 on_failure=while_alive(self, lambda _exc: self._thumbnails_made([])))
 
     def _thumbnails_made(self, made: list) -> None:
         self._thumb_busy = False
@@ -1144,8 +1143,8 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         self._review_seq += 1
         seq, db, batch_id = self._review_seq, self.db, self.review_batch.currentData()
         run_task(self, lambda _p: digitisation.review_queue(db, batch_id), quick=True,
-                 on_success=self._alive(lambda items: self._review_arrived(seq, batch_id, items)),
-                 on_failure=self._alive(self._review_failed))
+                 on_success=while_alive(self, lambda items: self._review_arrived(seq, batch_id, items)),
+                 on_failure=while_alive(self, self._review_failed))
 
     def _review_arrived(self, seq: int, batch_id: int | None, items: list[ReviewItem]) -> None:
         if seq != self._review_seq:
@@ -1230,8 +1229,8 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         page_id, db = self._image_wanted, self.db
         self._image_busy = True
         run_task(self, lambda _p: render_page(db, page_id), quick=True,
-                 on_success=self._alive(lambda picture: self._image_arrived(page_id, picture)),
-                 on_failure=self._alive(lambda exc: self._image_arrived(
+                 on_success=while_alive(self, lambda picture: self._image_arrived(page_id, picture)),
+                 on_failure=while_alive(self, lambda exc: self._image_arrived(
                      page_id, None, error_text(exc))))
 
     def _image_arrived(self, page_id: int, picture, error: str = "") -> None:
@@ -1282,8 +1281,8 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         self.actions.setEnabled(False)
         self._review_note(busy)
         run_task(self, lambda _p: work(),
-                 on_success=self._alive(lambda result: self._acted(item, result, done_text)),
-                 on_failure=self._alive(self._act_failed))
+                 on_success=while_alive(self, lambda result: self._acted(item, result, done_text)),
+                 on_failure=while_alive(self, self._act_failed))
 
     def _acted(self, before: ReviewItem, after: ReviewItem, done_text: str) -> None:
         self._acting = False
@@ -1320,8 +1319,8 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
     def load_batches(self) -> None:
         db = self.db
         run_task(self, lambda _p: digitisation.list_batches(db), quick=True,
-                 on_success=self._alive(self._batches_arrived),
-                 on_failure=self._alive(lambda exc: self.batch_table.setToolTip(error_text(exc))))
+                 on_success=while_alive(self, self._batches_arrived),
+                 on_failure=while_alive(self, lambda exc: self.batch_table.setToolTip(error_text(exc))))
 
     def _batches_arrived(self, batches: list[digitisation.BatchSummary]) -> None:
         self.batch_table.setRowCount(len(batches))
@@ -1369,14 +1368,6 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         if self.tabs.currentWidget() is self.search_panel and self.search_panel is not None:
             self.search_panel.focus_field()
 
-    def _alive(self, handler):
-        """A task's handler that does nothing once this page has been deleted."""
-
-        def call(*args) -> None:
-            if shiboken6.isValid(self):
-                handler(*args)
-
-        return call
 
 
 __all__ = ["PageFeed", "PageGridModel", "ReviewModel", "ScanningPage", "progress_text", "summary_html"]

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import shiboken6
 from PIL import Image
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -70,7 +69,7 @@ from paperless_ig.services.search import MARK_CLOSE, MARK_OPEN, Hit
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
 from paperless_ig.ui.desk import BoxCard, box_history
-from paperless_ig.ui.tasks import error_text, run_task
+from paperless_ig.ui.tasks import error_text, run_task, while_alive
 
 SEARCH_DELAY_MS = 300
 RESULT_LIMIT = 50
@@ -478,8 +477,8 @@ class SearchPanel(QWidget):
         self.status.setText(f"Searching for “{query.strip()}”…")
         db, limit = self.db, self.limit
         run_task(self, lambda _p: search.search(db, query, limit), quick=True,
-                 on_success=self._alive(lambda hits: self._answered(query, hits)),
-                 on_failure=self._alive(lambda exc: self._answered(query, exc)))
+                 on_success=while_alive(self, lambda hits: self._answered(query, hits)),
+                 on_failure=while_alive(self, lambda exc: self._answered(query, exc)))
 
     def _answered(self, query: str, answer) -> None:
         self._asked = None
@@ -547,8 +546,8 @@ class SearchPanel(QWidget):
                 return item, render_page(db, page_id), outputs
 
             run_task(self, page_job, quick=True,
-                     on_success=self._alive(lambda result: self._page_arrived(seq, hit, result)),
-                     on_failure=self._alive(lambda exc: self._open_failed(seq, exc)))
+                     on_success=while_alive(self, lambda result: self._page_arrived(seq, hit, result)),
+                     on_failure=while_alive(self, lambda exc: self._open_failed(seq, exc)))
         elif hit.barcode:
             self._open_box(seq, hit, hit.barcode)
 
@@ -560,8 +559,8 @@ class SearchPanel(QWidget):
             return detail, box_history(db, detail), digitisation.outputs_for_box(db, barcode)
 
         run_task(self, box_job, quick=True,
-                 on_success=self._alive(lambda result: self._box_arrived(seq, hit, result)),
-                 on_failure=self._alive(lambda exc: self._open_failed(seq, exc)))
+                 on_success=while_alive(self, lambda result: self._box_arrived(seq, hit, result)),
+                 on_failure=while_alive(self, lambda exc: self._open_failed(seq, exc)))
 
     def _page_arrived(self, seq: int, hit: Hit, result) -> None:
         if seq != self._open_seq:
@@ -613,14 +612,6 @@ class SearchPanel(QWidget):
             self._open_seq += 1
             self._open_box(self._open_seq, hit, hit.barcode)
 
-    def _alive(self, handler):
-        """A task's handler that does nothing once this panel has been deleted."""
-
-        def call(result) -> None:
-            if shiboken6.isValid(self):
-                handler(result)
-
-        return call
 
 
 __all__ = ["PageImage", "PagePicture", "SearchPanel", "render_page", "snippet_html", "to_qimage"]

@@ -55,7 +55,7 @@ from paperless_ig.ui import theme
 from paperless_ig.ui.desk import BoxCard, box_history
 from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.paged_model import PagedTableModel
-from paperless_ig.ui.tasks import error_text, run_task
+from paperless_ig.ui.tasks import error_text, run_task, while_alive
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the table asks again
 DETAIL_DELAY_MS = 120  # holding an arrow key fetches the box it stops on, not every box passed
@@ -519,8 +519,8 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         self._load_boxes()
         db = self.db
         run_task(self, lambda _p: (store_query.choices(db), teams.list_teams(db)), quick=True,
-                 on_success=self._alive(self._choices_arrived),
-                 on_failure=self._alive(self._load_failed_exc))
+                 on_success=while_alive(self, self._choices_arrived),
+                 on_failure=while_alive(self, self._load_failed_exc))
         self._load_overdue()
         if self.card.barcode:
             self.show_box(self.card.barcode)
@@ -690,8 +690,8 @@ class StorePage(theme.ReloadWhenShown, QWidget):
     def _load_overdue(self) -> None:
         db, today = self.db, self.today
         run_task(self, lambda _p: boxes.overdue_loans(db, today), quick=True,
-                 on_success=self._alive(self._overdue_arrived),
-                 on_failure=self._alive(lambda exc: self.overdue_empty.setText(error_text(exc))))
+                 on_success=while_alive(self, self._overdue_arrived),
+                 on_failure=while_alive(self, lambda exc: self.overdue_empty.setText(error_text(exc))))
 
     def _overdue_arrived(self, loans: list[boxes.OverdueLoan]) -> None:
         self.overdue_model.set_loans(loans)
@@ -741,8 +741,8 @@ class StorePage(theme.ReloadWhenShown, QWidget):
             return detail, box_history(db, detail)
 
         run_task(self, job, quick=True,
-                 on_success=self._alive(lambda result: self._detail_arrived(seq, result)),
-                 on_failure=self._alive(lambda exc: self._detail_failed(seq, barcode, exc)))
+                 on_success=while_alive(self, lambda result: self._detail_arrived(seq, result)),
+                 on_failure=while_alive(self, lambda exc: self._detail_failed(seq, barcode, exc)))
 
     def _detail_arrived(self, seq: int, result) -> None:
         if seq != self._detail_seq:
@@ -770,14 +770,6 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         self.status.set_choices([(boxes.STATUS_LABELS.get(s, s), s) for s in choices.statuses])
 
     # -- plumbing ---------------------------------------------------------------------
-    def _alive(self, handler):
-        """A task's handler that does nothing once this page has been deleted."""
-
-        def call(result) -> None:
-            if shiboken6.isValid(self):
-                handler(result)
-
-        return call
 
 
 def _buddy(text: str, widget: QWidget) -> QLabel:

@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -107,6 +108,20 @@ class Task:
 
     def cancel(self) -> None:
         self._cancel.set()
+
+
+def while_alive(owner: QObject, handler: Callable[..., Any]) -> Callable[..., None]:
+    """``handler``, made to do nothing once ``owner`` (a page, a panel) has been deleted.
+
+    A result can arrive after its window closed; touching the deleted widget
+    would raise "wrapped C/C++ object has been deleted".
+    """
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            handler(*args)
+
+    return call
 
 
 def error_text(exc: BaseException) -> str:

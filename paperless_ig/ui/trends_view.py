@@ -37,7 +37,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
@@ -93,7 +92,7 @@ from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
 from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.store_view import OptionalDateEdit
-from paperless_ig.ui.tasks import error_text, run_task
+from paperless_ig.ui.tasks import error_text, run_task, while_alive
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Month labels every this many months, the first that fits the chart's width.
@@ -1112,8 +1111,8 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
             report = trends.team_trends(db)
             return report, forward_plan.list_plan(db, report.as_of), users.whoami(db, login)
 
-        run_task(self, job, on_success=self._alive(self._arrived),
-                 on_failure=self._alive(self._load_failed))
+        run_task(self, job, on_success=while_alive(self, self._arrived),
+                 on_failure=while_alive(self, self._load_failed))
 
     def _arrived(self, result: tuple[TrendReport, list[PlanItem], UserInfo]) -> None:
         self._loading = False
@@ -1363,7 +1362,8 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
         db, login = self.db, self.login
         self._start_action("Proposing teams from the trends…")
         run_task(self, lambda _p: forward_plan.propose(db, login),
-                 on_success=self._alive(self._proposed), on_failure=self._alive(self._action_failed))
+                 on_success=while_alive(self, self._proposed),
+                 on_failure=while_alive(self, self._action_failed))
 
     def _proposed(self, added: list[PlanItem]) -> None:
         if added:
@@ -1401,7 +1401,8 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
         db, login = self.db, self.login
         self._start_action(f"Saving {team}'s plan item…")
         run_task(self, lambda _p: forward_plan.update(db, login, team, **changes), quick=True,
-                 on_success=self._alive(self._updated), on_failure=self._alive(self._action_failed))
+                 on_success=while_alive(self, self._updated),
+                 on_failure=while_alive(self, self._action_failed))
 
     def _updated(self, item: PlanItem) -> None:
         action = f", {item.action}" if item.action else ""
@@ -1432,17 +1433,9 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
             self.plan_loaded.emit(plan)
 
         run_task(self, lambda _p: forward_plan.list_plan(db, as_of), quick=True,
-                 on_success=self._alive(arrived), on_failure=self._alive(self._action_failed))
+                 on_success=while_alive(self, arrived), on_failure=while_alive(self, self._action_failed))
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _alive(self, handler):
-        """A task's handler that does nothing once this page has been deleted."""
-
-        def call(result) -> None:
-            if shiboken6.isValid(self):
-                handler(result)
-
-        return call
 
 
 def _table_look(table: QTableView) -> None:
