@@ -158,6 +158,9 @@ def test_the_json_queue_built_by_the_database_matches_the_python_one(store):
     from_python = [b.as_json() for b in disposal.due(store, AS_OF)]
     assert from_db == from_python
     assert from_db[0]["batch_id"] == batch.batch_id or any(r["batch_id"] for r in from_db)
+    # exactly the box taken into the batch says so
+    in_batch = {r["barcode"]: r["batch_id"] for r in from_db if r["batch_id"]}
+    assert in_batch == {store.codes["fin_due"][0]: batch.batch_id}
 
 
 def test_batch_summaries_say_who_each_batch_waits_for(store):
