@@ -30,3 +30,30 @@ def add_box(session, class_id: int, trigger_date: date, disposal: date | None,
     session.add(box)
     session.flush()
     return box
+
+
+def make_demo_file(template, folder, boxes: int, seed: int, user: str = "alice"):
+    """A migrated SQLite file (copied from ``template``) holding a demo council, checkpointed."""
+    import shutil
+
+    from paperless_ig.services import demo
+    from paperless_ig.store.database import Database
+
+    path = folder / "demo.sqlite3"
+    shutil.copy(template, path)
+    db = Database(str(path))
+    demo.load_demo(db, user, boxes, seed=seed)
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+def copied_db(source, target):
+    """A Database on a fresh copy of ``source`` at ``target`` (the caller disposes it)."""
+    import shutil
+
+    from paperless_ig.store.database import Database
+
+    shutil.copy(source, target)
+    return Database(str(target))

@@ -6,20 +6,18 @@ here, straight against the models, not through ``store_query``.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import func, select
 
-from paperless_ig.services import demo
 from paperless_ig.services.overview import overview
-from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, Directorate, Loan, Team
 from paperless_ig.ui import tasks
 from paperless_ig.ui.store_view import COLUMN_KEYS, WARNING_COLOUR, ChoiceBox, OptionalDateEdit, StorePage
 from tests.conftest import ADMIN
+from tests.helpers import copied_db, make_demo_file
 
 pytestmark = pytest.mark.gui
 WAIT = 30_000  # generous for a loaded CI machine; a pass is still fast
@@ -29,21 +27,12 @@ BOXES = 3000
 @pytest.fixture(scope="module")
 def demo_file(sqlite_template, tmp_path_factory):
     """One demo council for the module; each test gets its own copy of the file."""
-    path = tmp_path_factory.mktemp("store") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    db = Database(str(path))
-    demo.load_demo(db, ADMIN, BOXES, seed=5)
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
-    return path
+    return make_demo_file(sqlite_template, tmp_path_factory.mktemp("store"), BOXES, seed=5)
 
 
 @pytest.fixture
 def demo_db(demo_file, tmp_path):
-    path = tmp_path / "store.sqlite3"
-    shutil.copy(demo_file, path)
-    db = Database(str(path))
+    db = copied_db(demo_file, tmp_path / "store.sqlite3")
     yield db
     db.dispose()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 from datetime import date
 
 import pytest
@@ -17,8 +16,7 @@ from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from paperless_ig.services import demo, forward_plan, trends, users
-from paperless_ig.store.database import Database
+from paperless_ig.services import forward_plan, trends, users
 from paperless_ig.ui import tasks
 from paperless_ig.ui.trends_view import (
     CONTENT_PAGE,
@@ -33,6 +31,7 @@ from paperless_ig.ui.trends_view import (
     years_text,
 )
 from tests.conftest import ADMIN
+from tests.helpers import copied_db, make_demo_file
 
 pytestmark = pytest.mark.gui
 WAIT = 30_000  # generous for a loaded CI machine; a pass is still fast
@@ -43,21 +42,12 @@ MONTH = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$")
 @pytest.fixture(scope="module")
 def demo_file(sqlite_template, tmp_path_factory):
     """One demo council for the module; each test gets its own copy of the file."""
-    path = tmp_path_factory.mktemp("trends") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    db = Database(str(path))
-    demo.load_demo(db, ADMIN, BOXES, seed=3)
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
-    return path
+    return make_demo_file(sqlite_template, tmp_path_factory.mktemp("trends"), BOXES, seed=3)
 
 
 @pytest.fixture
 def demo_db(demo_file, tmp_path):
-    path = tmp_path / "trends.sqlite3"
-    shutil.copy(demo_file, path)
-    db = Database(str(path))
+    db = copied_db(demo_file, tmp_path / "trends.sqlite3")
     yield db
     db.dispose()
 
