@@ -86,6 +86,7 @@ from paperless_ig.services.holds import HoldInfo, HoldSpec
 from paperless_ig.services.users import UserInfo
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
+from paperless_ig.ui.date_edit import OptionalDateEdit
 from paperless_ig.ui.list_model import ListTableModel
 from paperless_ig.ui.paged_model import PagedTableModel
 from paperless_ig.ui.printing import print_pdf
@@ -477,25 +478,6 @@ class CompleteDialog(QDialog):
                 self.certificate_no.text().strip(), witnesses, self.weight.value() or None)
 
 
-NO_DATE = QDate(1900, 1, 1)
-
-
-class OptionalDate(QDateEdit):
-    """A date, or "any" (the lowest date stands for none)."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDisplayFormat("dd/MM/yyyy")
-        self.setCalendarPopup(True)
-        self.setMinimumDate(NO_DATE)
-        self.setSpecialValueText("any")
-        self.setDate(NO_DATE)
-        self.setAccessibleName(name)
-
-    def value(self) -> date | None:
-        return None if self.date() == NO_DATE else self.date().toPython()
-
-
 class PickList(QWidget):
     """A filterable list of check boxes."""
 
@@ -551,8 +533,8 @@ class HoldDialog(QDialog):
         self.boxes = QPlainTextEdit()
         self.boxes.setPlaceholderText("Scan or type barcodes, one per line")
         self.boxes.setTabChangesFocus(True)
-        self.records_from = OptionalDate("Records dated from")
-        self.records_to = OptionalDate("Records dated to")
+        self.records_from = OptionalDateEdit("Records dated from")
+        self.records_to = OptionalDateEdit("Records dated to")
         form = QFormLayout()
         form.addRow("&Name:", self.name)
         form.addRow("&Reason:", self.reason)
