@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from sqlalchemy import create_engine, text
 
+from paperless_ig.domain import clock
 from paperless_ig.store import migrate
 from paperless_ig.store.database import Database
 
@@ -31,6 +33,45 @@ PG_URL = os.environ.get("PAPERLESS_IG_TEST_PG_URL")
 REQUIRE_PG = bool(os.environ.get("PAPERLESS_IG_REQUIRE_PG"))
 ADMIN = "alice"  # the first user of every test database, hence its admin
 SEEDED_TABLES = ("audit_head", "counters")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today", metavar="YYYY-MM-DD", default=None, type=date.fromisoformat,
+        help="run the suite with the app's clock on this day (default: the system date)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _app_clock(request):
+    """One day for the whole run, for this process and every CLI it starts.
+
+    The day is fixed once (a run that crosses midnight keeps one today) and
+    can be moved with ``--today`` to prove nothing depends on the real date.
+    """
+    day = request.config.getoption("--today") or date.today()
+    clock.set_today(day)
+    os.environ[clock.ENV_VAR] = day.isoformat()
+    yield day
+    clock.set_today(None)
+    os.environ.pop(clock.ENV_VAR, None)
+
+
+@pytest.fixture
+def today(_app_clock) -> date:
+    """The app's today for this run: data that must be "recent" or "due" is made from it."""
+    return _app_clock
+
+
+@pytest.fixture
+def set_today(_app_clock, monkeypatch):
+    """Move the app's clock (this process and its CLI children) for one test."""
+
+    def move(day: date) -> None:
+        clock.set_today(day)
+        monkeypatch.setenv(clock.ENV_VAR, day.isoformat())
+
+    yield move
+    clock.set_today(_app_clock)
 
 
 @pytest.fixture(autouse=True, scope="session")

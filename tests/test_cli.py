@@ -99,3 +99,20 @@ def test_unreachable_database_is_one_line_exit_1(cli):
     result = cli("audit", "verify", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["nosuch://nowhere", "postgresql+nosuchdriver://u@h/db", "mysql://u@h/db"])
+def test_a_database_url_that_cannot_be_understood_is_bad_input(cli, url):
+    """GIVEN a --db URL of no kind paperless-ig uses WHEN any command runs
+    THEN it exits 2 with one line naming the URL and the forms that are accepted."""
+    result = cli("--db", url, "audit", "verify")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert url in result.stderr and "sqlite:///" in result.stderr and "postgresql+psycopg://" in result.stderr
+
+
+def test_an_unreachable_postgresql_is_a_failure_that_names_host_and_port(cli):
+    result = cli("--db", "postgresql+psycopg://postgres:secret@127.0.0.1:1/test", "audit", "verify")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "127.0.0.1:1" in result.stderr and "secret" not in result.stderr

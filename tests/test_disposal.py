@@ -12,12 +12,24 @@ from paperless_ig.services import audit, boxes, demo, deposits, disposal, holds,
 from tests.conftest import ADMIN
 
 RM, IAO, OTHER_IAO, DESK = "rita", "ian", "olga", "dora"
-AS_OF = date(2026, 11, 26)
 
 
 @pytest.fixture
-def store(db):
+def AS_OF(today):
+    return today
+
+
+@pytest.fixture
+def store(db, today):
     """Two teams with their own IAOs; six boxes due, two not yet, one permanent."""
+    return stock(db, today)
+
+
+def stock(db, today):
+    """Fill ``db`` as ``store`` does (the property test needs it outside a fixture).
+
+    Dates are years before today, so the same boxes are due (and not) on any day the suite runs.
+    """
     schedule.import_example(db, ADMIN)
     teams.add_team(db, ADMIN, teams.TeamSpec("NCC", "Resources", "FIN-AP", "Accounts Payable",
                                              "Ian Iao", IAO))
@@ -32,15 +44,16 @@ def store(db):
             received_on=date(2020, 1, 1))).barcodes
 
     db.codes = {
-        "fin_due": deposit("FIN-AP", "FIN-01-01", date(2018, 6, 1), 4),   # due 31/03/2025
-        "fin_later": deposit("FIN-AP", "FIN-01-01", date(2023, 6, 1), 2),  # due 31/03/2030
-        "csc_due": deposit("CSC-RA", "CSC-04-01", date(2010, 1, 1), 2),    # due 2020
+        # 6 years from the 31 March after the trigger: due on 31 March of last year
+        "fin_due": deposit("FIN-AP", "FIN-01-01", date(today.year - 8, 6, 1), 4),
+        "fin_later": deposit("FIN-AP", "FIN-01-01", date(today.year - 1, 6, 1), 2),  # in 6 years
+        "csc_due": deposit("CSC-RA", "CSC-04-01", date(today.year - 16, 1, 1), 2),  # 6 years ago
         "permanent": deposit("FIN-AP", "GOV-01-01", date(2000, 1, 1), 1),
     }
     return db
 
 
-def test_due_queue_is_what_an_independent_query_says(store):
+def test_due_queue_is_what_an_independent_query_says(store, AS_OF):
     due = {b.barcode for b in disposal.due(store, AS_OF)}
     with store.read() as session:
         expected = set(session.execute(text(
@@ -48,10 +61,11 @@ def test_due_queue_is_what_an_independent_query_says(store):
             "AND status IN ('in_store', 'digitised', 'queued_for_disposal')"), {"d": AS_OF}).scalars())
     assert due == expected == set(store.codes["fin_due"] + store.codes["csc_due"])
     one = next(b for b in disposal.due(store, AS_OF) if b.barcode == store.codes["fin_due"][0])
-    assert one.days_overdue == (AS_OF - date(2025, 3, 31)).days and one.action == "destroy_confidential"
+    assert one.days_overdue == (AS_OF - date(AS_OF.year - 1, 3, 31)).days
+    assert one.action == "destroy_confidential"
 
 
-def test_a_moratorium_on_a_class_keeps_its_boxes_out_whatever_their_date(store):
+def test_a_moratorium_on_a_class_keeps_its_boxes_out_whatever_their_date(store, AS_OF):
     holds.add_hold(store, RM, holds.HoldSpec("Inquiry", "Statutory inquiry", classes=("CSC-04-01",)))
     far_future = AS_OF + timedelta(days=365 * 200)
     due = {b.barcode for b in disposal.due(store, far_future)}
@@ -62,9 +76,10 @@ def test_a_moratorium_on_a_class_keeps_its_boxes_out_whatever_their_date(store):
         disposal.create_batch(store, RM, far_future, barcodes=store.codes["csc_due"])
 
 
-def test_released_hold_and_narrowed_scopes(store):
+def test_released_hold_and_narrowed_scopes(store, AS_OF):
     holds.add_hold(store, RM, holds.HoldSpec("Claim", "Litigation", teams=("FIN-AP",),
-                                             records_from=date(2018, 1, 1), records_to=date(2018, 12, 31)))
+                                             records_from=date(AS_OF.year - 8, 1, 1),
+                                             records_to=date(AS_OF.year - 8, 12, 31)))
     due = {b.barcode for b in disposal.due(store, AS_OF)}
     assert not due & set(store.codes["fin_due"])
     with pytest.raises(BadInput, match="needs a reason"):
@@ -74,14 +89,15 @@ def test_released_hold_and_narrowed_scopes(store):
     assert not holds.list_holds(store)[0].active
 
 
-def test_the_whole_batch_from_queue_to_certificate(store):
+def test_the_whole_batch_from_queue_to_certificate(store, AS_OF):
     batch = disposal.create_batch(store, RM, AS_OF, teams=["FIN-AP"])
     assert sorted(batch.barcodes) == sorted(store.codes["fin_due"])
     assert batch.waiting_for() == [IAO]
     keep, transfer, *destroy = store.codes["fin_due"]
     with pytest.raises(BadInput, match="new date and a reason"):
-        disposal.decide(store, RM, batch.batch_id, keep, "extend", date(2030, 1, 1))
-    disposal.decide(store, RM, batch.batch_id, keep, "extend", date(2030, 1, 1), "Audit in progress")
+        disposal.decide(store, RM, batch.batch_id, keep, "extend", date(AS_OF.year + 3, 1, 1))
+    disposal.decide(store, RM, batch.batch_id, keep, "extend", date(AS_OF.year + 3, 1, 1),
+                    "Audit in progress")
     disposal.decide(store, RM, batch.batch_id, transfer, "transfer")
     with pytest.raises(PermissionDenied, match="cannot approve"):
         disposal.approve(store, DESK, batch.batch_id)
@@ -95,14 +111,14 @@ def test_the_whole_batch_from_queue_to_certificate(store):
     assert done.transferred == [transfer] and done.extended == [keep] and done.pulled == []
     gone = boxes.show(store, destroy[0])
     assert gone.status == "destroyed" and gone.location is None  # the record stays
-    assert boxes.show(store, keep).disposal_date == date(2030, 1, 1)
+    assert boxes.show(store, keep).disposal_date == date(AS_OF.year + 3, 1, 1)
     assert boxes.show(store, transfer).status == "transferred"
     assert audit.history(store, "box", destroy[0])[0].after["certificate_no"] == "SSS-0001"
     assert not set(destroy) & {b.barcode for b in disposal.due(store, AS_OF)}
     assert audit.verify(store).ok
 
 
-def test_a_hold_placed_after_approval_pulls_the_box(store):
+def test_a_hold_placed_after_approval_pulls_the_box(store, AS_OF):
     batch = disposal.create_batch(store, RM, AS_OF, teams=["FIN-AP"])
     disposal.approve(store, IAO, batch.batch_id)
     target = store.codes["fin_due"][0]
@@ -113,7 +129,7 @@ def test_a_hold_placed_after_approval_pulls_the_box(store):
     assert target not in done.destroyed and boxes.show(store, target).status == "in_store"
 
 
-def test_rejected_and_unapproved_boxes_are_not_destroyed(store):
+def test_rejected_and_unapproved_boxes_are_not_destroyed(store, AS_OF):
     batch = disposal.create_batch(store, RM, AS_OF)
     fin, csc = store.codes["fin_due"][0], store.codes["csc_due"][0]
     disposal.reject(store, IAO, batch.batch_id, [fin], "Still needed for an audit")
@@ -123,7 +139,7 @@ def test_rejected_and_unapproved_boxes_are_not_destroyed(store):
     assert "not approved" in pulled[csc]
 
 
-def test_undo_before_completion(store):
+def test_undo_before_completion(store, AS_OF):
     batch = disposal.create_batch(store, RM, AS_OF, teams=["FIN-AP"])
     code = batch.barcodes[0]
     assert boxes.show(store, code).status == "queued_for_disposal"
@@ -135,7 +151,7 @@ def test_undo_before_completion(store):
     assert sorted(again.barcodes) == sorted(store.codes["fin_due"])
 
 
-def test_backlog_figures(store):
+def test_backlog_figures(store, AS_OF):
     figures = disposal.backlog(store, AS_OF)
     assert figures.overdue_boxes == 6
     assert figures.oldest_overdue == min(b.disposal_date for b in disposal.due(store, AS_OF))
@@ -143,13 +159,13 @@ def test_backlog_figures(store):
     assert abs(figures.overdue_metres - 6 * 0.143) < 1e-6
 
 
-def test_demo_backlog_respects_the_demo_moratorium(db):
+def test_demo_backlog_respects_the_demo_moratorium(db, AS_OF):
     demo.load_demo(db, ADMIN, 3000, seed=2, as_of=AS_OF)
     due = disposal.due(db, AS_OF)
     assert due and not any(b.class_code.startswith("CSC-") for b in due)
 
 
-def test_the_json_queue_built_by_the_database_matches_the_python_one(store):
+def test_the_json_queue_built_by_the_database_matches_the_python_one(store, AS_OF):
     import json
 
     holds.add_hold(store, RM, holds.HoldSpec("Inquiry", "r", classes=("CSC-04-01",)))
@@ -163,7 +179,7 @@ def test_the_json_queue_built_by_the_database_matches_the_python_one(store):
     assert in_batch == {store.codes["fin_due"][0]: batch.batch_id}
 
 
-def test_batch_summaries_say_who_each_batch_waits_for(store):
+def test_batch_summaries_say_who_each_batch_waits_for(store, AS_OF):
     batch = disposal.create_batch(store, RM, AS_OF)
     summary = disposal.batch_summaries(store)[0]
     assert (summary.batch_id, summary.boxes) == (batch.batch_id, 6)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.barcodes import make_barcode
 from paperless_ig.domain.errors import BadInput, ImportRejected, PermissionDenied
 from paperless_ig.services import audit, deposits, locations, register, schedule, teams, users
@@ -134,7 +135,7 @@ def test_bad_rows_are_all_named_and_nothing_is_written(store, tmp_path):
     WHEN it is imported all-or-nothing
     THEN ImportRejected names every bad row and field, and the database is unchanged."""
     bad_check = make_barcode(12)[:-1] + ("0" if make_barcode(12)[-1] != "0" else "1")
-    future = (date.today() + timedelta(days=30)).isoformat()
+    future = (clock.today() + timedelta(days=30)).isoformat()
     path = write_csv(tmp_path / "register.csv", HEADER, [
         row("OLD-1"),                                                    # 2: good
         row("OLD-2", team="", title=""),                                 # 3

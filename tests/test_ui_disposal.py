@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from paperless_ig.services import deposits, disposal, schedule, teams, users
+from paperless_ig.domain import clock
+from paperless_ig.services import disposal
 from paperless_ig.services.holds import HoldSpec
 from paperless_ig.ui import tasks
 from paperless_ig.ui.disposal_view import BATCHES_TAB, HOLDS_TAB, QUEUE_TAB, DisposalPage
-from tests.conftest import ADMIN
+from tests.test_disposal import stock
 
 pytestmark = pytest.mark.gui
 WAIT = 30_000  # generous: a loaded CI machine is slow, a pass is still fast
@@ -20,30 +21,9 @@ RM, IAO, OTHER_IAO, DESK = "rita", "ian", "olga", "dora"
 
 
 @pytest.fixture
-def store(sqlite_db):
+def store(sqlite_db, today):
     """Two teams with their own IAOs; six boxes due today, two not yet, one permanent."""
-    db = sqlite_db
-    schedule.import_example(db, ADMIN)
-    teams.add_team(db, ADMIN, teams.TeamSpec("NCC", "Resources", "FIN-AP", "Accounts Payable",
-                                             "Ian Iao", IAO))
-    teams.add_team(db, ADMIN, teams.TeamSpec("NCCS", "Children's Social Care", "CSC-RA",
-                                             "Referral and Assessment", "Olga Other", OTHER_IAO))
-    for login, role in ((RM, "records_manager"), (IAO, "viewer"), (OTHER_IAO, "viewer"),
-                        (DESK, "desk")):
-        users.add_user(db, ADMIN, login, role)
-
-    def deposit(team, klass, trigger, count):
-        return deposits.log_deposit(db, ADMIN, deposits.DepositRequest(
-            team, klass, [deposits.BoxSpec("Records", trigger)] * count,
-            received_on=date(2020, 1, 1))).barcodes
-
-    db.codes = {
-        "fin_due": deposit("FIN-AP", "FIN-01-01", date(2018, 6, 1), 4),   # due 31/03/2025
-        "fin_later": deposit("FIN-AP", "FIN-01-01", date(2023, 6, 1), 2),  # due 31/03/2030
-        "csc_due": deposit("CSC-RA", "CSC-04-01", date(2010, 1, 1), 2),    # due 2020
-        "permanent": deposit("FIN-AP", "GOV-01-01", date(2000, 1, 1), 1),
-    }
-    yield db
+    yield stock(sqlite_db, today)
     assert tasks.wait_for_tasks()
 
 
@@ -79,7 +59,7 @@ def test_a_batch_from_queue_to_certificate(qtbot, qtmodeltester, store, tmp_path
     WHEN the records manager batches one team's four boxes, extends one with a reason,
     the team's IAO approves on their own screen, and the records manager records destruction
     THEN the certificate lists every destroyed box and the batch reads "completed"."""
-    today = date.today()
+    today = clock.today()
     questions: list[str] = []
     rm = open_page(qtbot, store, RM, questions)
     with qtbot.waitSignal(rm.queue_loaded, timeout=WAIT) as loaded:
@@ -119,18 +99,19 @@ def test_a_batch_from_queue_to_certificate(qtbot, qtmodeltester, store, tmp_path
     # an extension needs a reason: refused without one, kept with one
     keep, *destroy = store.codes["fin_due"]
     with qtbot.waitSignal(rm.action_failed, timeout=WAIT) as refused:
-        rm.set_decision(keep, "extend", date(2030, 1, 1))
+        rm.set_decision(keep, "extend", date(today.year + 3, 1, 1))
     assert "needs a new date and a reason" in refused.args[0]
     assert "needs a new date and a reason" in rm.message.text()
     with qtbot.waitSignal(rm.action_done, timeout=WAIT):
-        rm.set_decision(keep, "extend", date(2030, 1, 1), "Audit in progress")
+        rm.set_decision(keep, "extend", date(today.year + 3, 1, 1), "Audit in progress")
     # the batch's decisions are read again after the change: wait for them
     qtbot.waitUntil(lambda: any(d.barcode == keep and d.decision == "extend"
                                 for d in rm.decisions_model.rows), timeout=WAIT)
     row = next(d for d in rm.decisions_model.rows if d.barcode == keep)
-    assert (row.decision, row.extend_to, row.reason) == ("extend", date(2030, 1, 1), "Audit in progress")
+    assert (row.decision, row.extend_to, row.reason) == ("extend", date(today.year + 3, 1, 1),
+                                                         "Audit in progress")
     index = rm.decisions_model.rows.index(row)
-    assert rm.decisions_model.data(rm.decisions_model.index(index, 4)) == "extend to 01/01/2030"
+    assert rm.decisions_model.data(rm.decisions_model.index(index, 4)) == f"extend to 01/01/{today.year + 3}"
     assert rm.decisions_model.data(rm.decisions_model.index(index, 6)) == "Audit in progress"
     assert not rm.approve_button.isEnabled()  # the records manager is not the IAO
 
@@ -234,3 +215,4 @@ def test_an_empty_queue_says_nothing_is_due(qtbot, store):
     assert rm.queue_stack.currentWidget() is rm.queue_empty
     assert rm.queue_empty_heading.text() == "Nothing is due as of 01/01/2015"
     assert not rm.new_batch_button.isEnabled() and not rm.team_batch_button.isEnabled()
+

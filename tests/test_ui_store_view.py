@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import func, select
 
+from paperless_ig.domain import clock
 from paperless_ig.services.overview import overview
 from paperless_ig.store.models import Box, Directorate, Loan, Team
 from paperless_ig.ui import tasks
@@ -113,7 +114,7 @@ def test_filtering_by_team_shows_exactly_that_teams_boxes(qtbot, store, demo_db)
 def test_filtering_by_directorate_and_overdue_disposal_matches_sql(qtbot, store, demo_db):
     """GIVEN a directorate, boxes in store, and disposal dates up to yesterday
     THEN the count matches SQL and those past-due disposal dates are shown in the warning colour."""
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     directorate = scalar(demo_db, select(Directorate.name).order_by(Directorate.name).limit(1))
     expected = scalar(demo_db, select(func.count(Box.id)).join(Team, Team.id == Box.team_id)
                       .join(Directorate, Directorate.id == Team.directorate_id)
@@ -201,7 +202,7 @@ def test_choosing_a_row_fills_the_detail_card_and_arrows_follow(qtbot, store):
 def test_overdue_loans_tab_lists_what_sql_says_is_overdue(qtbot, store, demo_db, qtmodeltester):
     """GIVEN loans past their due date WHEN the Overdue loans tab is shown
     THEN it lists exactly those boxes, most overdue first; double-click shows one on the card."""
-    today = date.today()
+    today = clock.today()
     with demo_db.read() as session:
         overdue = session.execute(
             select(Box.barcode, Loan.due_on).join(Box, Box.id == Loan.box_id)

@@ -17,12 +17,12 @@ import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from pypdf import PdfWriter
 from sqlalchemy import delete, insert, select, text, update
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput
 from paperless_ig.domain.roles import SCANNING_WORK
 from paperless_ig.ocr import sources
@@ -303,7 +303,7 @@ def _mark_digitised(session, actor: str, box_id: int) -> None:
     box = session.get(Box, box_id)
     if waiting or box.digitised_on is not None or box.status not in ("in_store", "out_on_loan"):
         return
-    box.digitised_on = date.today()
+    box.digitised_on = clock.today()
     if box.status == "in_store":
         box.status = "digitised"
     box.updated_at = audit.utcnow()

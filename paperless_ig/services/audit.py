@@ -14,12 +14,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from paperless_ig.domain import clock
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import AuditEvent, AuditHead
 
@@ -28,7 +29,7 @@ GENESIS = "0" * 64
 
 def utcnow() -> datetime:
     """Naive UTC, microsecond precision: what both databases store unchanged."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.utcnow()
 
 
 def canonical(data: Any) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from paperless_ig.domain import barcodes
+from paperless_ig.domain import barcodes, clock
 from paperless_ig.domain.errors import BadInput, Conflict, NotFound
 from paperless_ig.domain.roles import DESK_WORK
 from paperless_ig.services import audit, users
@@ -167,7 +167,7 @@ def _detail(session: Session, box: Box, today: date) -> BoxDetail:
 
 def show(db: Database, raw: str, today: date | None = None) -> BoxDetail:
     with db.read() as session:
-        return _detail(session, _box(session, raw), today or date.today())
+        return _detail(session, _box(session, raw), today or clock.today())
 
 
 def scan(db: Database, raw: str) -> Scan:
@@ -215,7 +215,7 @@ def move_and_count(db: Database, actor: str, box_code: str,
             session.flush()
             audit.record(session, actor, "box.move", "box", box.barcode,
                          {"location": before}, {"location": location.code})
-            return _detail(session, box, date.today()), used + 1, location.capacity
+            return _detail(session, box, clock.today()), used + 1, location.capacity
 
     return _commit_or_conflict(db, work)
 
@@ -223,7 +223,7 @@ def move_and_count(db: Database, actor: str, box_code: str,
 def issue(db: Database, actor: str, box_code: str, team_code: str, due: date | None = None,
           today: date | None = None) -> BoxDetail:
     """Lend a box back to a team until ``due`` (four weeks by default)."""
-    today = today or date.today()
+    today = today or clock.today()
     due = due or today + timedelta(days=DEFAULT_LOAN_DAYS)
     if due < today:
         raise BadInput(f"due date {due.isoformat()} is in the past")
@@ -252,7 +252,7 @@ def issue(db: Database, actor: str, box_code: str, team_code: str, due: date | N
 
 def return_box(db: Database, actor: str, box_code: str, today: date | None = None) -> BoxDetail:
     """Take a lent box back in; it goes back to its shelf position."""
-    today = today or date.today()
+    today = today or clock.today()
 
     def work() -> BoxDetail:
         with db.write() as session:
@@ -286,7 +286,7 @@ class OverdueLoan:
 
 
 def overdue_loans(db: Database, today: date | None = None, limit: int = 1000) -> list[OverdueLoan]:
-    today = today or date.today()
+    today = today or clock.today()
     with db.read() as session:
         rows = session.execute(
             select(Box.barcode, Team.code, Loan.issued_on, Loan.due_on)

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select, text, update
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.barcodes import LOCATION_PREFIX, make_barcode
 from paperless_ig.domain.errors import Conflict
 from paperless_ig.domain.retention import Action, Period, Trigger, add_months, disposal_date
@@ -137,7 +138,7 @@ def _classes(session) -> dict[str, tuple[int, Trigger, Period, Action]]:
 def load_demo(db: Database, actor: str, boxes: int, seed: int = 1, as_of: date | None = None,
               progress: ProgressFn | None = None) -> dict:
     """Fill an empty database with a demo council of ``boxes`` boxes."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     report = Throttled(progress)
     with db.write() as session:
         users.require(session, actor, RECORDS_WORK, "load demo data")

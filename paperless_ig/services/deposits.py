@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.barcodes import make_barcode
 from paperless_ig.domain.checks import personal_data_reason, weight_warning
 from paperless_ig.domain.errors import BadInput, NotFound
@@ -112,7 +113,7 @@ def _validate(request: DepositRequest, received: date) -> None:
         raise BadInput("a deposit needs at least one box")
     if len(request.boxes) > MAX_BOXES:
         raise BadInput(f"{len(request.boxes)} boxes in one deposit: split it (at most {MAX_BOXES})")
-    if received > date.today() + timedelta(days=1):
+    if received > clock.today() + timedelta(days=1):
         raise BadInput(f"received date {received.isoformat()} is in the future")
     for number, spec in enumerate(request.boxes, start=1):
         if not spec.title.strip():
@@ -169,7 +170,7 @@ def _plan(session: Session, request: DepositRequest, received: date) -> tuple[Re
 
 def preview(db: Database, request: DepositRequest) -> DepositPreview:
     """What logging this deposit would do, without writing anything."""
-    received = request.received_on or date.today()
+    received = request.received_on or clock.today()
     _validate(request, received)
     with db.read() as session:
         _team(session, request.team)
@@ -178,7 +179,7 @@ def preview(db: Database, request: DepositRequest) -> DepositPreview:
 
 
 def log_deposit(db: Database, actor: str, request: DepositRequest) -> DepositResult:
-    received = request.received_on or date.today()
+    received = request.received_on or clock.today()
     _validate(request, received)
     with db.write() as session:
         users.require(session, actor, DESK_WORK, "log deposits")
@@ -252,7 +253,7 @@ class ChallengeContext:
 
 
 def challenge_context(db: Database, team_code: str, as_of: date | None = None) -> ChallengeContext:
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     year_ago, two_years_ago = as_of - timedelta(days=365), as_of - timedelta(days=730)
     with db.read() as session:
         team = _team(session, team_code)

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from sqlalchemy import Date, Integer, and_, case, cast, false, func, literal, or_, select, text, true
 from sqlalchemy.orm import Session
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, Conflict, NotFound, PermissionDenied
 from paperless_ig.domain.retention import Action
 from paperless_ig.domain.roles import RECORDS_WORK, Role
@@ -115,7 +116,7 @@ def _due_box(row, as_of: date) -> DueBox:
 
 def iter_due(db: Database, as_of: date | None = None, teams: list[str] | None = None) -> Iterator[DueBox]:
     """The due queue, streamed (a million-box store can have a long one)."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     with db.read() as session:
         result = session.execute(_due_query(session, as_of, teams).execution_options(yield_per=5000))
         try:
@@ -132,7 +133,7 @@ def iter_due_json(db: Database, as_of: date | None = None,
     For ``disposal due --json`` on a large store: no Python object per row, so
     the command runs at close to the speed of the query.
     """
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     if db.is_sqlite:
         build, yes, no = func.json_object, text("json('true')"), text("json('false')")
     else:
@@ -176,7 +177,7 @@ def due(db: Database, as_of: date | None = None, teams: list[str] | None = None,
 
 
 def due_count(db: Database, as_of: date | None = None, teams: list[str] | None = None) -> int:
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     with db.read() as session:
         query = select(func.count(Box.id)).where(due_condition(session, as_of))
         if teams:
@@ -199,7 +200,7 @@ def due_page(db: Database, as_of: date | None = None, sort: str = "disposal", of
     """One page of the due queue for the disposal screen's table, in a chosen grouping."""
     if sort not in DUE_SORTS:
         raise BadInput(f"cannot sort the due queue by {sort!r}")
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     with db.read() as session:
         query = _due_query(session, as_of, teams).order_by(None).order_by(*DUE_SORTS[sort])
         rows = session.execute(query.offset(offset).limit(limit)).all()
@@ -212,7 +213,7 @@ def due_groups(db: Database, as_of: date | None = None, by: str = "directorate")
               "class": RetentionClass.code}.get(by)
     if column is None:
         raise BadInput(f"cannot group the due queue by {by!r}")
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     with db.read() as session:
         rows = session.execute(
             select(column, func.count(Box.id)).select_from(Box)
@@ -385,7 +386,7 @@ def _default_decision(action: str) -> str | None:
 def create_batch(db: Database, actor: str, as_of: date | None = None, teams: list[str] | None = None,
                  barcodes: list[str] | None = None, limit: int = 5000) -> BatchInfo:
     """Take boxes from the due queue (not already in an open batch) into a new batch."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     with db.write() as session:
         users.require(session, actor, RECORDS_WORK, "create disposal batches")
         rows = session.execute(_due_query(session, as_of, teams, barcodes).limit(limit * 2)).all()
@@ -601,7 +602,7 @@ def complete(db: Database, actor: str, batch_id: int, on: date, method: str, con
     """Record that the contractor destroyed (or the archives took) the approved boxes."""
     if not contractor.strip() or not certificate_no.strip():
         raise BadInput("completing a batch needs the contractor and their certificate number")
-    if on > date.today():
+    if on > clock.today():
         raise BadInput(f"destruction date {on.isoformat()} is in the future")
     with db.write() as session:
         users.require(session, actor, RECORDS_WORK, "record destruction")
@@ -667,7 +668,7 @@ def _pull_reason(session: Session, decision: DisposalDecision, box: Box, on: dat
 
 def waiting(db: Database, older_than_days: int = 14, today: date | None = None) -> list[BatchInfo]:
     """Open batches created more than ``older_than_days`` ago, with who they wait for."""
-    today = today or date.today()
+    today = today or clock.today()
     cutoff = today - timedelta(days=older_than_days)
     return [b for b in list_batches(db) if b.status in OPEN_BATCH and b.created_at.date() <= cutoff]
 
@@ -698,7 +699,7 @@ class Backlog:
 
 
 def backlog(db: Database, as_of: date | None = None) -> Backlog:
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     with db.read() as session:
         base = select(Box.id).where(due_condition(session, as_of)).subquery()
         boxes_, mm, oldest = session.execute(

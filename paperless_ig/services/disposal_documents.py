@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, Conflict
 from paperless_ig.exports.certificates import (
     ApprovalList,
@@ -139,7 +140,7 @@ def approval_lists(db: Database, batch_id: int, *, today: date | None = None,
                                     extra.class_description, extra.authority, d.date_from, d.date_to,
                                     d.disposal_date, d.decision, d.extend_to, d.reason))
         lists[key] = ApprovalList(batch.batch_id, iao, login, extras.organisation(decisions),
-                                  today or date.today(), preparer, tuple(rows))
+                                  today or clock.today(), preparer, tuple(rows))
     return lists
 
 
@@ -220,7 +221,7 @@ def certificate(db: Database, batch_id: int, *, today: date | None = None) -> Ce
         contractor_certificate_no=batch.certificate_no or "not recorded", witnesses=witnesses,
         weight_kg=weight, destroyed=destroyed, transferred=section("transferred"),
         pulled=section("pulled"), extended=section("extended"), approved_by=tuple(approvers),
-        prepared_by=extras.person(batch.created_by), issued_on=today or date.today())
+        prepared_by=extras.person(batch.created_by), issued_on=today or clock.today())
 
 
 def write_certificate(db: Database, batch_id: int, out: str | Path, *, today: date | None = None) -> Path:

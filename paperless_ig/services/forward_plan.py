@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, NotFound
 from paperless_ig.domain.retention import add_months
 from paperless_ig.domain.roles import RECORDS_WORK
@@ -137,7 +138,7 @@ def referred_teams(session: Session, as_of: date) -> dict[str, int]:
 
 def propose(db: Database, actor: str, as_of: date | None = None) -> list[PlanItem]:
     """Put every flagged or referred team that is not on the plan yet on it, as "proposed"."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     # The trends are read in their own unit of work, so the write below stays short.
     report = trends.team_trends(db, as_of)
     flagged = {t.team: t for t in report.teams if set(t.flags) & set(PROPOSE_FLAGS)}
@@ -175,7 +176,7 @@ def propose(db: Database, actor: str, as_of: date | None = None) -> list[PlanIte
 
 def list_plan(db: Database, as_of: date | None = None, with_effect: bool = True) -> list[PlanItem]:
     """Every plan item, open ones first, each with its effect when it has an action date."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     order = {status: n for n, status in enumerate(STATUSES)}
     with db.read() as session:
         rows = session.execute(
@@ -270,7 +271,7 @@ def effect(db: Database, team_code: str, as_of: date | None = None,
     at least 6 before a verdict) against as many months before it, and
     against the same months a year earlier.
     """
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     with db.read() as session:
         team = _team(session, team_code)
         item = _plan_item(session, team)

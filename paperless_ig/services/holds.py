@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, Conflict, NotFound
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.services import audit, users
@@ -157,7 +158,7 @@ def add_hold(db: Database, actor: str, spec: HoldSpec) -> tuple[HoldInfo, list[t
             raise BadInput("a hold needs a scope: classes, teams, directorates, boxes or a "
                            "record date range")
         hold = LegalHold(name=name, reason=reason, placed_by=actor,
-                         starts_on=spec.starts_on or date.today(), ends_on=spec.ends_on)
+                         starts_on=spec.starts_on or clock.today(), ends_on=spec.ends_on)
         session.add(hold)
         session.flush()
         session.add_all(HoldScope(hold_id=hold.id, **row) for row in rows)
@@ -165,7 +166,7 @@ def add_hold(db: Database, actor: str, spec: HoldSpec) -> tuple[HoldInfo, list[t
         info = _info(session, hold)
         audit.record(session, actor, "hold.create", "hold", name, None,
                      {"reason": reason, "scope": info.scope})
-        pulled = pull_held_from_batches(session, actor, date.today())
+        pulled = pull_held_from_batches(session, actor, clock.today())
         return info, pulled
 
 
@@ -187,7 +188,7 @@ def release_hold(db: Database, actor: str, name: str, reason: str) -> HoldInfo:
             raise NotFound(f"no hold named {name!r}")
         if hold.released_on:
             raise Conflict(f"hold {name!r} was already released on {hold.released_on.isoformat()}")
-        hold.released_on, hold.released_by, hold.release_reason = date.today(), actor, reason.strip()
+        hold.released_on, hold.released_by, hold.release_reason = clock.today(), actor, reason.strip()
         session.flush()
         audit.record(session, actor, "hold.release", "hold", name, {"released_on": None},
                      {"released_on": hold.released_on, "reason": hold.release_reason})

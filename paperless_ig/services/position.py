@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import Session
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput
 from paperless_ig.services import disposal, forward_plan, trends
 from paperless_ig.services.disposal import AGE_BANDS, DueBox, due_condition
@@ -503,7 +504,7 @@ def _plan_by_team(plan: list[PlanItem]) -> dict[str, str]:
 def statement_data(db: Database, as_of: date | None = None,
                    progress: ProgressFn | None = None) -> Statement:
     """Every figure of the position statement on ``as_of`` (default: today)."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     report_progress = progress or no_progress
     total = len(DATA_STEPS)
 
@@ -577,7 +578,7 @@ def statement_data(db: Database, as_of: date | None = None,
                for m, value in zip(report.forecast_months, store.forecast, strict=True)]
     destroyed, destroyed_mm = exits.get("destroyed", (0, 0))
     return Statement(
-        as_of=as_of, made_at=datetime.now().replace(microsecond=0),
+        as_of=as_of, made_at=clock.now(),
         last_12_from=report.last_12_from, last_12_to=report.last_12_to,
         prior_12_from=report.prior_12_from, prior_12_to=report.last_12_from - timedelta(days=1),
         organisations=tuple(organisation_rows),

@@ -47,7 +47,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from paperless_ig.domain import barcodes
+from paperless_ig.domain import barcodes, clock
 from paperless_ig.domain.errors import BadInput, Conflict, ImportRejected, RowError
 from paperless_ig.domain.retention import Period, Trigger, disposal_date
 from paperless_ig.domain.roles import DESK_WORK, RECORDS_WORK
@@ -473,7 +473,7 @@ def _by_code(items: dict[str, Any]) -> dict[str, Any]:
 class _Checker:
     def __init__(self, session: Session, table: sheets.Table, columns: dict[str, str]) -> None:
         self.session, self.table, self.columns = session, table, columns
-        self.today = date.today()
+        self.today = clock.today()
         # Codes are matched as written, else ignoring case ("fin-ap" is FIN-AP).
         self.teams = _by_code({code: (tid, code)
                                for tid, code in session.execute(select(Team.id, Team.code))})

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from sqlalchemy import Date, cast, extract, func, select
 from sqlalchemy.orm import Session
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, NotFound
 from paperless_ig.services.disposal import due_condition
 from paperless_ig.store.database import Database
@@ -488,7 +489,7 @@ def _holdings(exits: list[tuple[date, int]], first: int, received: _Series,
 
 def team_trends(db: Database, as_of: date | None = None, months: int = MIN_MONTHS) -> TrendReport:
     """Deposits per team, directorate and store over ``months`` complete months, with forecasts."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     if not 1 <= months <= MAX_MONTHS:
         raise BadInput(f"months must be between 1 and {MAX_MONTHS}, not {months}")
     # The last 12 months against the 12 before need two years, whatever is asked for.

@@ -55,13 +55,13 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, Conflict, PaperlessError, PermissionDenied
 from paperless_ig.domain.roles import ADMIN_WORK, RECORDS_WORK, ROLE_LABELS, Role
 from paperless_ig.services import audit, users
@@ -599,7 +599,7 @@ def _restore_postgresql(db: Database, actor: str, source: Path, force: bool, sta
     if _has_schema(db):
         with db.read() as session:
             _role(session, actor, ADMIN_WORK, "restore the database")
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
         previous = source.resolve().with_name(f"before-restore-{schema}-{stamp}.dump")
         _wait(_dump(db, schema, previous), "pg_dump (of the database before the restore)")
     _replay(db, pg_restore, psql, source, schema)
@@ -670,7 +670,7 @@ def backup(db: Database, actor: str, target: str | Path, *, force: bool = False)
     started = time.monotonic()
     target = Path(target).expanduser().absolute()
     if target.is_dir():  # a folder: a new, dated file in it (for scheduled backups)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
         target = target / f"paperless-ig-{stamp}{'.sqlite3' if db.is_sqlite else '.dump'}"
     _refuse_existing(target, force)
     if db.is_sqlite:

@@ -17,6 +17,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from paperless_ig.domain.errors import BadInput
@@ -24,6 +25,7 @@ from paperless_ig.domain.errors import BadInput
 APP_NAME = "paperless-ig"
 ENV_DB = "PAPERLESS_IG_DB"
 BUSY_TIMEOUT_MS = 15000
+URL_FORMS = ("a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE")
 
 
 def data_dir() -> Path:
@@ -69,31 +71,51 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def _parse_url(url: str):
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise BadInput(f"database URL {url!r} is not understood: give {URL_FORMS}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise BadInput(f"database URL {_shown(parsed)!r} is not one paperless-ig can use: give "
+                       f"{URL_FORMS}")
+    return parsed
+
+
+def _shown(parsed) -> str:
+    """The URL as it may be printed: never its password."""
+    return parsed.render_as_string(hide_password=True)
+
+
+def _make_engine(url: str, dialect: str, database: str | None, schema: str | None):
+    """The engine and the bind for writes (SQLite writes begin IMMEDIATE)."""
+    if dialect == "sqlite":
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = _sqlite_engine(url)
+        return engine, engine.execution_options(sqlite_begin="IMMEDIATE")
+    # A server that silently drops traffic must not freeze a desk for minutes:
+    # give up connecting after a few seconds and notice dead links.
+    connect_args: dict = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
+                          "keepalives_interval": 10, "keepalives_count": 3}
+    if schema:
+        connect_args["options"] = f"-csearch_path={schema}"
+    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    return engine, engine
+
+
 class Database:
     """One database, its engine and its units of work."""
 
     def __init__(self, url: str | None = None, *, schema: str | None = None) -> None:
         self.url = _normalise_url(url or default_url())
-        try:
-            parsed = make_url(self.url)
-        except Exception:
-            raise BadInput(f"database URL {url!r} is not understood") from None
+        parsed = _parse_url(self.url)
         self.dialect = parsed.get_backend_name()
         self.schema = schema
-        if self.dialect == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = _sqlite_engine(self.url)
-            write_bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        else:
-            # A server that silently drops traffic must not freeze a desk for minutes:
-            # give up connecting after a few seconds and notice dead links.
-            connect_args: dict = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
-                                  "keepalives_interval": 10, "keepalives_count": 3}
-            if schema:
-                connect_args["options"] = f"-csearch_path={schema}"
-            self.engine = create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
-            write_bind = self.engine
+        try:
+            self.engine, write_bind = _make_engine(self.url, self.dialect, parsed.database, schema)
+        except (NoSuchModuleError, ArgumentError):
+            raise BadInput(f"database URL {_shown(parsed)!r} is not understood: give {URL_FORMS}") from None
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(write_bind, expire_on_commit=False)
 

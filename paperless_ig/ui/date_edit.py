@@ -7,6 +7,8 @@ from datetime import date
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import QDateEdit, QWidget
 
+from paperless_ig.domain import clock
+
 NO_DATE = QDate(1900, 1, 1)  # the edit's minimum, shown as "any"
 
 
@@ -32,7 +34,7 @@ class OptionalDateEdit(QDateEdit):
     def stepBy(self, steps: int) -> None:
         # From "any", the arrow keys start at today rather than at 1900.
         if self.value() is None:
-            self.setDate(QDate.currentDate())
+            self.setDate(QDate(clock.today()))
             return
         super().stepBy(steps)
 
@@ -40,7 +42,7 @@ class OptionalDateEdit(QDateEdit):
         # Typing a date over "any": start from a day that every day number fits (1 January),
         # with the day selected, so "31/03/2025" types as it reads.
         if self.value() is None and event.text().isdigit():
-            self.setDate(QDate(QDate.currentDate().year(), 1, 1))
+            self.setDate(QDate(clock.today().year, 1, 1))
             self.setSelectedSection(QDateEdit.Section.DaySection)
         if (event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.value() is not None
                 and self.lineEdit().selectedText() == self.text()):
@@ -54,6 +56,6 @@ class OptionalDateEdit(QDateEdit):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # From "any", the calendar opens on this month rather than on January 1900.
         if event.type() == QEvent.Type.Show and self.value() is None:
-            today = QDate.currentDate()
+            today = QDate(clock.today())
             self.calendarWidget().setCurrentPage(today.year(), today.month())
         return super().eventFilter(watched, event)

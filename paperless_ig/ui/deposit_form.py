@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput
 from paperless_ig.domain.retention import ACTION_LABELS, TRIGGER_LABELS
 from paperless_ig.exports.labels import SHEETS
@@ -88,7 +89,7 @@ class DepositForm(QWidget):
         self.team.currentIndexChanged.connect(self._team_changed)
         self.brought_by = QLineEdit()
         self.brought_by.setPlaceholderText("Name of the person who brought the boxes")
-        self.received = QDateEdit(QDate.currentDate())
+        self.received = QDateEdit(QDate(clock.today()))
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("dd/MM/yyyy")
         self.received.dateChanged.connect(self._changed)

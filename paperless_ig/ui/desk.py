@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from paperless_ig.domain import clock
 from paperless_ig.services import audit, boxes, teams
 from paperless_ig.services.desk_scan import MODE_LABELS, Mode, Outcome, ScanRun
 from paperless_ig.store.database import Database
@@ -324,7 +325,7 @@ class ScanPanel(QWidget):
         self.issue_team.setMinimumWidth(280)
         self.issue_team.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.issue_team.completer().setCompletionMode(self.issue_team.completer().CompletionMode.PopupCompletion)
-        self.issue_due = QDateEdit(QDate.currentDate().addDays(boxes.DEFAULT_LOAN_DAYS))
+        self.issue_due = QDateEdit(QDate(clock.today()).addDays(boxes.DEFAULT_LOAN_DAYS))
         self.issue_due.setCalendarPopup(True)
         self.issue_due.setDisplayFormat("dd/MM/yyyy")
         self.issue_row = QWidget()

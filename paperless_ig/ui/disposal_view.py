@@ -78,6 +78,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, PaperlessError
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.services import disposal, holds, schedule, teams, users
@@ -374,7 +375,7 @@ class DecisionDialog(QDialog):
             self.radios[key] = radio
         self.radios["destroy"].setChecked(True)
         # A year on from today (or from the latest disposal date, if that is later).
-        self.extend_to = QDateEdit(qdate(max(earliest, date.today()) + timedelta(days=365)))
+        self.extend_to = QDateEdit(qdate(max(earliest, clock.today()) + timedelta(days=365)))
         self.extend_to.setDisplayFormat("dd/MM/yyyy")
         self.extend_to.setCalendarPopup(True)
         self.extend_to.setMinimumDate(qdate(earliest + timedelta(days=1)))
@@ -426,7 +427,7 @@ class CompleteDialog(QDialog):
     def __init__(self, batch_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Complete batch {batch_id}")
-        today = date.today()
+        today = clock.today()
         self.on = QDateEdit(qdate(today))
         self.on.setDisplayFormat("dd/MM/yyyy")
         self.on.setCalendarPopup(True)
@@ -635,7 +636,7 @@ class DisposalPage(QWidget):
         self.setObjectName("page-disposal")
         self.db, self.login = db, login
         self.user: UserInfo | None = None
-        self.as_of = date.today()
+        self.as_of = clock.today()
         self.grouping = "directorate"
         self.backlog: Backlog | None = None
         self.batches: list[BatchRow] = []
@@ -1491,7 +1492,7 @@ class DisposalPage(QWidget):
         if batch is None or not barcodes:
             return
         dates = [d.disposal_date for d in batch.decisions if d.barcode in barcodes and d.disposal_date]
-        dialog = DecisionDialog(len(barcodes), max(dates, default=date.today()), self)
+        dialog = DecisionDialog(len(barcodes), max(dates, default=clock.today()), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             decision, extend_to, reason = dialog.values()
             self.set_decisions(barcodes, decision, extend_to, reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
+from paperless_ig.domain import clock
 from paperless_ig.ui.main_window import MainWindow
 
 
@@ -42,7 +43,6 @@ def open_register_import(window: MainWindow) -> None:
 
 def export_position_statement(window: MainWindow, path: str | None = None):
     """Ask where to save the workbook, then write it off the GUI thread with a progress bar."""
-    from datetime import date
 
     from PySide6.QtWidgets import QFileDialog
 
@@ -50,7 +50,7 @@ def export_position_statement(window: MainWindow, path: str | None = None):
     from paperless_ig.ui.tasks import run_task
 
     if path is None:
-        suggested = f"position-statement-{date.today():%Y-%m-%d}.xlsx"
+        suggested = f"position-statement-{clock.today():%Y-%m-%d}.xlsx"
         path, _ = QFileDialog.getSaveFileName(window, "Export position statement", suggested,
                                               "Excel workbook (*.xlsx)")
         if not path:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from paperless_ig.domain import clock
 from paperless_ig.services import boxes, store_query, teams
 from paperless_ig.services.store_query import COLUMNS, PAGE_SIZE, BoxFilter, BoxRow
 from paperless_ig.store.database import Database
@@ -235,7 +236,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         self.db, self.login = db, login
         self.filter = BoxFilter()
         self.sort_key, self.descending = DEFAULT_SORT
-        self.today = date.today()
+        self.today = clock.today()
         self._waiting: set[str] = set()  # what the load in flight still waits for: count, page
         self._again = False  # filters changed while loading: load once more when it ends
         self._detail_seq = 0
@@ -464,7 +465,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
     def reload(self) -> None:
         """Ask again for everything on the page: the boxes first, then the pickers and loans."""
         self.stale = False
-        self.today = date.today()
+        self.today = clock.today()
         self._load_boxes()
         db = self.db
         run_task(self, lambda _p: (store_query.choices(db), teams.list_teams(db)), quick=True,
