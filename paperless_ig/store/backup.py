@@ -66,7 +66,7 @@ from paperless_ig.domain.errors import BadInput, Conflict, PaperlessError, Permi
 from paperless_ig.domain.roles import ADMIN_WORK, RECORDS_WORK, ROLE_LABELS, Role
 from paperless_ig.services import audit, users
 from paperless_ig.store import integrity, migrate
-from paperless_ig.store.database import BUSY_TIMEOUT_MS, Database
+from paperless_ig.store.database import BUSY_TIMEOUT_MS, Database, note_sqlite_open
 from paperless_ig.store.models import AuditEvent, Base, Box, User
 
 BEFORE_RESTORE = ".before-restore"
@@ -270,6 +270,7 @@ def _event_details(summary_path: Path, facts: Facts, sha256: str) -> dict:
 
 # -- SQLite ------------------------------------------------------------------------------------------
 def _sqlite_connect(path: Path) -> sqlite3.Connection:
+    note_sqlite_open(path)  # never opened by other means in this process from now on
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 
@@ -283,6 +284,7 @@ def _copy_sqlite(source: Path, dest: Path) -> None:
 @contextmanager
 def _sqlite_file(path: Path) -> Iterator[Connection]:
     """A plain SQLAlchemy connection to a file we made (none of the live database's pragmas)."""
+    note_sqlite_open(path)
     engine = create_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as connection, connection.begin():
@@ -371,6 +373,8 @@ def _keep_previous(live: Path, previous: Path) -> None:
     try:
         os.link(live, previous)  # the live path keeps the old file until the new one replaces it
     except OSError:
+        # A plain copy opens the file outside SQLite; safe only because _in_use has just
+        # proved that no connection, ours included, has it open.
         shutil.copy2(live, previous)
         _fsync(previous)
     for suffix in ("-wal", "-shm"):

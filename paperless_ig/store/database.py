@@ -49,11 +49,32 @@ def _normalise_url(url: str) -> str:
     return url
 
 
+# SQLite files this process has opened through SQLite. On POSIX, closing *any* descriptor of a
+# file drops every lock the process holds on it, so once SQLite has the file open nothing in
+# this process may open it by other means: the next program to close its own connection would
+# think it the last, checkpoint and delete the WAL the app is still writing to. Never emptied:
+# a file once opened stays SQLite's alone for the life of the process.
+_OPENED_BY_SQLITE: set[str] = set()
+
+
+def opened_by_sqlite(path: str | os.PathLike) -> bool:
+    """True when this process has (or had) SQLite connections to ``path``."""
+    return os.path.realpath(path) in _OPENED_BY_SQLITE
+
+
+def note_sqlite_open(path: str | os.PathLike) -> None:
+    """Record that SQLite opened ``path`` here (for connections made outside ``Database``)."""
+    _OPENED_BY_SQLITE.add(os.path.realpath(path))
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    database = make_url(url).database
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
+        if database and database != ":memory:" and not database.startswith("file:"):
+            note_sqlite_open(database)
         # Let SQLAlchemy, not pysqlite, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

@@ -29,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from paperless_ig.store.database import BUSY_TIMEOUT_MS, Database
+from paperless_ig.store.database import BUSY_TIMEOUT_MS, Database, note_sqlite_open, opened_by_sqlite
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MAX_SHOWN = 5  # problems quoted from quick_check; the rest are counted
@@ -96,6 +96,7 @@ def _not_sqlite(path: Path, head: bytes) -> str:
 def _open(path: Path) -> sqlite3.Connection:
     """A plain connection that only reads. Not ``mode=ro``: a read-only connection cannot
     recover the -wal file a killed process left, and would call a sound database unreadable."""
+    note_sqlite_open(path)  # from now on only SQLite may open the file in this process
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 
@@ -118,6 +119,10 @@ def _sqlite_file_problems(path: Path, quick_check: bool, full: bool,
     size = path.stat().st_size
     if size == 0:
         return []  # SQLite treats an empty file as a new database
+    if opened_by_sqlite(path):
+        # The bytes may not be read outside SQLite now (see store.database): SQLite has
+        # already read this header, so only what SQLite itself reports is left to check.
+        return [] if header_only else _checked_through_sqlite(path, quick_check, full)
     with path.open("rb") as handle:
         head = handle.read(100)
     if not head.startswith(SQLITE_MAGIC):
@@ -132,6 +137,10 @@ def _sqlite_file_problems(path: Path, quick_check: bool, full: bool,
                                f"{expected:,} (a copy that did not finish?)")]
     if header_only:
         return []
+    return _checked_through_sqlite(path, quick_check, full)
+
+
+def _checked_through_sqlite(path: Path, quick_check: bool, full: bool) -> list[str]:
     try:
         connection = _open(path)
     except sqlite3.Error as exc:

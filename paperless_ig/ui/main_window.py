@@ -419,15 +419,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def run(db_url: str | None, login: str | None) -> int:
-    """Start the desktop app; the exit code follows the command line's (2: refused)."""
-    os.environ.setdefault("LANG", "C.UTF-8")
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon(str(resource("icons/paperless-ig.png"))))
-    app.setDesktopFileName("paperless-ig")  # Wayland matches the window to paperless-ig.desktop
+def open_window(db_url: str | None, login: str | None) -> tuple[MainWindow, Database] | int:
+    """Open, check and migrate the database, then show the window; an exit code when refused.
+
+    The file's own check (its header, before SQLite opens it) comes first; the full check
+    reads every page through SQLite after the window shows, off the GUI thread.
+    """
     login = login or users.current_login()
     db: Database | None = None
     try:
@@ -461,8 +458,23 @@ def run(db_url: str | None, login: str | None) -> int:
             window.show_error("The database file is damaged: stop work and restore the latest backup."
                               "\n\n" + "\n\n".join(problems))
 
-    # The full check reads every page: after the window shows, off the GUI thread.
     tasks.run_task(window, lambda _progress: integrity.check(db), damage_found)
+    return window, db
+
+
+def run(db_url: str | None, login: str | None) -> int:
+    """Start the desktop app; the exit code follows the command line's (2: refused)."""
+    os.environ.setdefault("LANG", "C.UTF-8")
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource("icons/paperless-ig.png"))))
+    app.setDesktopFileName("paperless-ig")  # Wayland matches the window to paperless-ig.desktop
+    opened = open_window(db_url, login)
+    if isinstance(opened, int):
+        return opened
+    _window, db = opened
     try:
         return app.exec()
     finally:
