@@ -448,6 +448,9 @@ def _approve_args(p):
     p.add_argument("batch", type=int)
     p.add_argument("--box", dest="boxes", action="append", default=[], metavar="BARCODE")
     p.add_argument("--note", default=None)
+    p.add_argument("--overturn", action="store_true",
+                   help="turn the rejection of each --box into an approval (needs --reason)")
+    p.add_argument("--reason", default=None, help="why a rejection is overturned")
 
 
 @command("disposal", "approve", help="the IAO approves their teams' boxes in a batch")
@@ -455,11 +458,19 @@ def _approve_args(p):
 def disposal_approve(args):
     from paperless_ig.services import disposal
 
-    info = disposal.approve(open_db(args), actor(args), args.batch, args.boxes or None, args.note)
-    approved = [d.barcode for d in info.decisions
-                if d.approved_by == actor(args) and d.approval == "approved"]
-    emit(args, {**info.as_json(), "approved": approved},
-         f"batch {info.batch_id}: {len(approved)} boxes approved; now {info.status}")
+    if args.reason and not args.overturn:
+        raise BadInput("--reason goes with --overturn (an approval's remark is --note)")
+    done = disposal.approve(open_db(args), actor(args), args.batch, args.boxes or None, args.note,
+                            overturn=args.overturn, reason=args.reason)
+    info = done.info
+    if done.overturned:
+        text = f"batch {info.batch_id}: rejection overturned for {', '.join(done.overturned)}"
+    else:
+        text = f"batch {info.batch_id}: {len(done.approved)} boxes approved"
+        if done.left_rejected:
+            text += f"; {len(done.left_rejected)} left rejected"
+    emit(args, {**info.as_json(), "approved": done.approved, "left_rejected": done.left_rejected,
+                "overturned": done.overturned}, f"{text}; now {info.status}")
 
 
 @arguments

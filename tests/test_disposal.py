@@ -104,7 +104,7 @@ def test_the_whole_batch_from_queue_to_certificate(store, AS_OF):
     with pytest.raises(PermissionDenied, match="not the Information Asset Owner"):
         disposal.approve(store, OTHER_IAO, batch.batch_id, [destroy[0]])
     approved = disposal.approve(store, IAO, batch.batch_id)
-    assert approved.status == "approved"
+    assert approved.info.status == "approved"
     done = disposal.complete(store, RM, batch.batch_id, AS_OF, "confidential shredding",
                              "Shire Secure Shredding", "SSS-0001", ["A Witness"], 40.0)
     assert sorted(done.destroyed) == sorted(destroy)
@@ -133,10 +133,12 @@ def test_rejected_and_unapproved_boxes_are_not_destroyed(store, AS_OF):
     batch = disposal.create_batch(store, RM, AS_OF)
     fin, csc = store.codes["fin_due"][0], store.codes["csc_due"][0]
     disposal.reject(store, IAO, batch.batch_id, [fin], "Still needed for an audit")
+    disposal.approve(store, OTHER_IAO, batch.batch_id, [store.codes["csc_due"][1]])
     done = disposal.complete(store, RM, batch.batch_id, AS_OF, "pulping", "Pulpco", "P-2")
     pulled = {p["barcode"]: p["reason"] for p in done.pulled}
     assert "rejected by ian" in pulled[fin]
     assert "not approved" in pulled[csc]
+    assert done.destroyed == [store.codes["csc_due"][1]]
 
 
 def test_undo_before_completion(store, AS_OF):

@@ -37,6 +37,13 @@ def sheet_column(sheet, heading: str) -> list:
             if any(v is not None for v in row)]
 
 
+@pytest.fixture(autouse=True)
+def _on_the_day_of_destruction(set_today):
+    """The documents print their dates, so this module says its day: the batch is made and
+    carried out on DESTROYED_ON; approval lists are dated AS_OF."""
+    set_today(DESTROYED_ON)
+
+
 @pytest.fixture
 def store(db):
     """Ian is the IAO of two council teams, Olga of one team of the children's company."""
@@ -67,7 +74,7 @@ def store(db):
 @pytest.fixture
 def batch(store):
     """A batch with every decision made: one box kept longer, one transferred, the rest destroyed."""
-    info = disposal.create_batch(store, RM, AS_OF)
+    info = disposal.create_batch(store, RM, DESTROYED_ON)
     fin = store.codes["fin"]
     disposal.decide(store, RM, info.batch_id, fin[0], "extend", date(2030, 3, 31), "Open external audit")
     disposal.decide(store, RM, info.batch_id, fin[1], "transfer")

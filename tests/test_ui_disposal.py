@@ -216,3 +216,65 @@ def test_an_empty_queue_says_nothing_is_due(qtbot, store):
     assert rm.queue_empty_heading.text() == "Nothing is due as of 01/01/2015"
     assert not rm.new_batch_button.isEnabled() and not rm.team_batch_button.isEnabled()
 
+
+def test_a_rejection_stands_until_it_is_overturned_on_purpose(qtbot, store, today):
+    """GIVEN the IAO rejected one box of four WHEN they press Approve… with nothing selected
+    THEN the question names the three still waiting and says the rejected one stays rejected,
+    only those three are approved, Complete… says one box goes back to the store; and only
+    Overturn rejection… on the selected box, with a reason, approves it."""
+    questions: list[str] = []
+    batch = disposal.create_batch(store, RM, today, teams=["FIN-AP"])
+    refused, *others = store.codes["fin_due"]
+    rm = open_page(qtbot, store, RM, questions)
+    iao = open_page(qtbot, store, IAO, questions)
+    show_for_approval(qtbot, iao, batch.batch_id)
+    iao.select_decisions([refused])
+    with qtbot.waitSignal(iao.action_done, timeout=WAIT):
+        iao.reject_selected("Still needed for a tribunal")
+    iao.select_decisions([])
+    assert not iao.overturn_button.isEnabled()  # nothing rejected is selected
+    with qtbot.waitSignal(iao.action_done, timeout=WAIT) as done:
+        iao.approve_button.click()
+    assert questions[-1] == (f"Approve the decisions on 3 boxes of your teams in batch {batch.batch_id} "
+                             "(3 destroy)?\n\n1 box you rejected stays rejected.")
+    assert "Approved 3 boxes" in done.args[0] and "1 you rejected left rejected" in done.args[0]
+    states = {d.barcode: d.approval for d in disposal.get_batch(store, batch.batch_id).decisions}
+    assert states == {refused: "rejected", **{code: "approved" for code in others}}
+    assert not iao.approve_button.isEnabled()  # nothing of theirs waits any more
+
+    # the records manager's Complete… says, before it starts, what will happen
+    with qtbot.waitSignal(rm.batch_shown, timeout=WAIT):
+        rm.show()
+        rm.show_batch(batch.batch_id)
+    assert rm.complete_button.isEnabled()
+    with qtbot.waitSignal(rm.action_done, timeout=WAIT):
+        rm.complete_batch(today, disposal.METHODS[0], "Shire Secure Shredding", "SSS-0002")
+    question = questions[-1]
+    assert question.startswith("This records the destruction of 3 boxes")
+    assert (f"1 box goes back to the store, not destroyed ({refused}: rejected by ian: Still needed "
+            "for a tribunal)") in question
+    assert disposal.get_batch(store, batch.batch_id).status == "completed"
+
+
+def test_overturn_and_complete_are_offered_only_when_they_can_act(qtbot, store, today):
+    questions: list[str] = []
+    batch = disposal.create_batch(store, RM, today, teams=["FIN-AP"])
+    refused = store.codes["fin_due"][0]
+    rm = open_page(qtbot, store, RM, questions)
+    with qtbot.waitSignal(rm.batch_shown, timeout=WAIT):
+        rm.show()
+        rm.show_batch(batch.batch_id)
+    assert not rm.complete_button.isEnabled()  # nothing is approved yet
+    assert "approved at least one box" in rm.complete_button.toolTip()
+    iao = open_page(qtbot, store, IAO, questions)
+    show_for_approval(qtbot, iao, batch.batch_id)
+    iao.select_decisions([refused])
+    with qtbot.waitSignal(iao.action_done, timeout=WAIT):
+        iao.reject_selected("Still needed")
+    iao.select_decisions([refused])
+    assert iao.overturn_button.isEnabled()
+    with qtbot.waitSignal(iao.action_done, timeout=WAIT) as done:
+        iao.overturn_selected("Tribunal withdrawn", [refused])
+    assert "now approved" in done.args[0]
+    decision = next(d for d in disposal.get_batch(store, batch.batch_id).decisions if d.barcode == refused)
+    assert (decision.approval, decision.approval_note) == ("approved", "Tribunal withdrawn")

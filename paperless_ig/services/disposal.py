@@ -26,7 +26,7 @@ from paperless_ig.domain.errors import BadInput, Conflict, NotFound, PermissionD
 from paperless_ig.domain.retention import Action
 from paperless_ig.domain.roles import RECORDS_WORK, Role
 from paperless_ig.services import audit, users
-from paperless_ig.services.holds import OPEN_BATCH, pull_held_from_batches
+from paperless_ig.services.holds import OPEN_BATCH
 from paperless_ig.services.holds_query import held_predicate, holds_on_box
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (
@@ -305,9 +305,9 @@ def _decision_rows(session: Session, batch_id: int):
 
 def _batch_info(session: Session, batch: DisposalBatch) -> BatchInfo:
     decisions = [
-        DecisionInfo(box.barcode, team.code, team.iao, team.iao_login, klass.code, box.date_from,
+        DecisionInfo(box.barcode, team.code, team.iao, d.iao_login, klass.code, box.date_from,
                      box.date_to, box.disposal_date, d.decision, d.extend_to, d.reason, d.approval,
-                     d.approved_by, d.outcome, d.outcome_reason)
+                     d.approved_by, d.outcome, d.outcome_reason, d.approval_note)
         for d, box, team, klass in _decision_rows(session, batch.id)]
     return BatchInfo(batch.id, batch.status, batch.created_by, batch.created_at, batch.as_of,
                      decisions, batch.completed_on, batch.method, batch.contractor,
@@ -358,7 +358,7 @@ def batch_summaries(db: Database, limit: int = 500) -> list[BatchSummary]:
         undecided: dict[int, int] = {}
         if ids:
             for batch_id, name, login in session.execute(
-                    select(DisposalDecision.batch_id, Team.iao, Team.iao_login).distinct()
+                    select(DisposalDecision.batch_id, Team.iao, DisposalDecision.iao_login).distinct()
                     .join(Box, Box.id == DisposalDecision.box_id).join(Team, Team.id == Box.team_id)
                     .where(DisposalDecision.batch_id.in_(ids), DisposalDecision.outcome.is_(None),
                            DisposalDecision.decision.is_not(None),
@@ -385,8 +385,16 @@ def _default_decision(action: str) -> str | None:
 
 def create_batch(db: Database, actor: str, as_of: date | None = None, teams: list[str] | None = None,
                  barcodes: list[str] | None = None, limit: int = 5000) -> BatchInfo:
-    """Take boxes from the due queue (not already in an open batch) into a new batch."""
-    as_of = as_of or clock.today()
+    """Take boxes from the due queue (not already in an open batch) into a new batch.
+
+    A batch is made from what is due by today at the latest: a later ``as_of`` would put
+    boxes whose retention has not run on the way to destruction (``due`` still looks ahead).
+    """
+    today = clock.today()
+    as_of = as_of or today
+    if as_of > today:
+        raise BadInput(f"a batch is made from boxes due by today ({today.isoformat()}) at the latest, "
+                       f"not {as_of.isoformat()}: 'disposal due --as-of' looks ahead")
     with db.write() as session:
         users.require(session, actor, RECORDS_WORK, "create disposal batches")
         rows = session.execute(_due_query(session, as_of, teams, barcodes).limit(limit * 2)).all()
@@ -404,11 +412,15 @@ def create_batch(db: Database, actor: str, as_of: date | None = None, teams: lis
         session.flush()
         box_ids = dict(session.execute(select(Box.barcode, Box.id)
                                        .where(Box.barcode.in_([r[0] for r in chosen]))).all())
+        iao_logins = dict(session.execute(
+            select(Box.barcode, Team.iao_login).join(Team, Team.id == Box.team_id)
+            .where(Box.barcode.in_([r[0] for r in chosen]))).all())
         events = []
         for row in chosen:
             barcode, action = row[0], row[6]
             session.add(DisposalDecision(batch_id=batch.id, box_id=box_ids[barcode],
-                                         decision=_default_decision(action)))
+                                         decision=_default_decision(action),
+                                         iao_login=iao_logins[barcode]))
             events.append(audit.Event(actor, "disposal.add", "box", barcode, None,
                                       {"batch": batch.id, "decision": _default_decision(action)}))
         session.execute(Box.__table__.update().where(Box.id.in_(box_ids.values()))
@@ -448,6 +460,10 @@ def decide(db: Database, actor: str, batch_id: int, barcode: str, decision: str,
         row, box = _decision(session, batch, barcode)
         if row.outcome:
             raise Conflict(f"box {barcode} was {row.outcome} from batch {batch_id}")
+        if row.approval == "rejected" and decision != "extend":
+            raise Conflict(f"box {barcode} was rejected by {row.approved_by} ({row.approval_note}): it "
+                           "can only be extended, or taken out of the batch, unless its IAO "
+                           "overturns the rejection")
         if decision == "extend":
             if not extend_to or not (reason or "").strip():
                 raise BadInput("extending retention needs a new date and a reason")
@@ -502,10 +518,17 @@ def cancel_batch(db: Database, actor: str, batch_id: int, reason: str) -> BatchI
 
 
 def _iao_rows(session: Session, batch: DisposalBatch, actor: str, barcodes: list[str] | None):
+    """The rows ``actor`` may approve or reject: boxes whose IAO they were when the batch was made.
+
+    Whoever made the batch never approves it: disposal needs two people.
+    """
     user = users.ensure_user(session, actor)
     if Role(user.role) in (Role.DESK, Role.SCANNING):
         raise PermissionDenied(f"{actor} ({Role(user.role).value}) cannot approve disposal: only "
                                "the Information Asset Owner of the box's team can")
+    if actor == batch.created_by:
+        raise PermissionDenied(f"{actor} made batch {batch.id}, so cannot approve or reject it: the "
+                               "Information Asset Owner, a second person, does")
     rows = _decision_rows(session, batch.id)
     if barcodes:
         wanted = set(barcodes)
@@ -513,44 +536,86 @@ def _iao_rows(session: Session, batch: DisposalBatch, actor: str, barcodes: list
         missing = wanted - {r[1].barcode for r in rows}
         if missing:
             raise NotFound(f"not in batch {batch.id}: {', '.join(sorted(missing))}")
-        others = [r[1].barcode for r in rows if r[2].iao_login != actor]
+        others = [r[1].barcode for r in rows if r[0].iao_login != actor]
         if others:
             raise PermissionDenied(
                 f"{actor} is not the Information Asset Owner of the team of {', '.join(others[:10])}: "
                 "only the box's own IAO can approve its disposal")
     else:
-        rows = [r for r in rows if r[2].iao_login == actor]
+        rows = [r for r in rows if r[0].iao_login == actor]
         if not rows:
             raise PermissionDenied(f"{actor} is not the Information Asset Owner of any team in "
                                    f"batch {batch.id}")
     return rows
 
 
+@dataclass(frozen=True)
+class Approval:
+    """What one approval did: the boxes approved, and the rejected ones it left rejected."""
+
+    info: BatchInfo
+    approved: list[str]
+    left_rejected: list[str]
+    overturned: list[str]
+
+
 def approve(db: Database, actor: str, batch_id: int, barcodes: list[str] | None = None,
-            note: str | None = None) -> BatchInfo:
-    """The IAO approves the decisions on their own team's boxes."""
+            note: str | None = None, *, overturn: bool = False,
+            reason: str | None = None) -> Approval:
+    """The IAO approves the decisions on their own team's boxes.
+
+    Without ``barcodes`` it approves only what still waits: a rejection stays a rejection.
+    Turning one into an approval is its own act on named boxes (``overturn`` with a reason),
+    audited with both decisions.
+    """
+    if overturn and not barcodes:
+        raise BadInput("overturning a rejection names each box (--box BARCODE)")
+    if overturn and not (reason or "").strip():
+        raise BadInput("overturning a rejection needs a reason")
     with db.write() as session:
         batch = _batch(session, batch_id)
         _open(batch)
-        rows = _iao_rows(session, batch, actor, barcodes)
-        undecided = [r[1].barcode for r in rows if r[0].decision is None]
+        rows = [r for r in _iao_rows(session, batch, actor, barcodes) if not r[0].outcome]
+        rejected = [r for r in rows if r[0].approval == "rejected"]
+        if barcodes and rejected and not overturn:
+            first = rejected[0][0]
+            raise Conflict(f"{rejected[0][1].barcode} was rejected by {first.approved_by} "
+                           f"({first.approval_note}): a rejection stays unless it is overturned "
+                           f"on purpose (--box {rejected[0][1].barcode} --overturn --reason R)")
+        if overturn:
+            not_rejected = [r[1].barcode for r in rows if r[0].approval != "rejected"]
+            if not_rejected:
+                raise BadInput(f"not rejected, so nothing to overturn: {', '.join(not_rejected[:10])}")
+            chosen = rows
+        else:
+            chosen = [r for r in rows if r[0].approval == "pending"]
+        undecided = [r[1].barcode for r in chosen if r[0].decision is None]
         if undecided:
             raise Conflict(f"no decision yet for {', '.join(undecided[:10])}: the records manager "
                            "decides before the IAO approves")
+        if not chosen and not barcodes:
+            raise BadInput(f"nothing of {actor}'s waits for approval in batch {batch_id}"
+                           + (f" ({len(rejected)} rejected: overturn them one by one with --box B "
+                              "--overturn --reason R)" if rejected else ""))
         events = []
-        for decision, box, _team, _klass in rows:
-            if decision.outcome:
-                continue
+        for decision, box, _team, _klass in chosen:
+            before = {"approval": decision.approval, "approved_by": decision.approved_by,
+                      "note": decision.approval_note}
             decision.approval, decision.approved_by = "approved", actor
-            decision.approved_at, decision.approval_note = audit.utcnow(), note
-            events.append(audit.Event(actor, "disposal.approve", "box", box.barcode,
-                                      {"approval": "pending"},
-                                      {"batch": batch_id, "approval": "approved",
-                                       "decision": decision.decision}))
+            decision.approved_at = audit.utcnow()
+            decision.approval_note = reason.strip() if overturn and reason else note
+            after = {"batch": batch_id, "approval": "approved", "decision": decision.decision}
+            if overturn:
+                after["reason"] = decision.approval_note
+            events.append(audit.Event(actor, "disposal.overturn" if overturn else "disposal.approve",
+                                      "box", box.barcode, before, after))
         session.flush()
         _update_status(session, batch)
         audit.record_many(session, events)
-        return _batch_info(session, batch)
+        done = [r[1].barcode for r in chosen]
+        return Approval(_batch_info(session, batch), [] if overturn else done,
+                        [] if overturn else [r[1].barcode for r in rejected],
+                        done if overturn else [])
 
 
 def reject(db: Database, actor: str, batch_id: int, barcodes: list[str], reason: str) -> BatchInfo:
@@ -559,13 +624,13 @@ def reject(db: Database, actor: str, batch_id: int, barcodes: list[str], reason:
     with db.write() as session:
         batch = _batch(session, batch_id)
         _open(batch)
-        rows = _iao_rows(session, batch, actor, barcodes)
+        rows = [r for r in _iao_rows(session, batch, actor, barcodes) if not r[0].outcome]
         events = []
         for decision, box, _team, _klass in rows:
+            before = {"approval": decision.approval, "approved_by": decision.approved_by}
             decision.approval, decision.approved_by = "rejected", actor
             decision.approved_at, decision.approval_note = audit.utcnow(), reason.strip()
-            events.append(audit.Event(actor, "disposal.reject", "box", box.barcode,
-                                      {"approval": "pending"},
+            events.append(audit.Event(actor, "disposal.reject", "box", box.barcode, before,
                                       {"batch": batch_id, "approval": "rejected", "reason": reason}))
         session.flush()
         _update_status(session, batch)
@@ -595,47 +660,106 @@ class Completion:
                 "destroyed": self.destroyed, "transferred": self.transferred,
                 "extended": self.extended, "pulled": self.pulled}
 
+    @property
+    def acts(self) -> int:
+        """How many boxes completion changes (destroyed, transferred or extended)."""
+        return len(self.destroyed) + len(self.transferred) + len(self.extended)
+
+    def summary(self) -> str:
+        """One sentence, for the question asked before completing and the message after."""
+        parts = [f"{len(self.destroyed):,} destroyed", f"{len(self.transferred):,} transferred",
+                 f"{len(self.extended):,} extended", f"{len(self.pulled):,} pulled back to the store"]
+        return ", ".join(parts)
+
+
+_OUTCOME = {"destroy": "destroyed", "transfer": "transferred", "extend": "extended"}
+
+
+def _plan(session: Session, batch: DisposalBatch, on: date):
+    """Each open decision of ``batch`` with its outcome on ``on``: an outcome, or a pull reason."""
+    for decision, box, _team, klass in _decision_rows(session, batch.id):
+        if decision.outcome:
+            continue
+        reason = _pull_reason(session, decision, box, klass, on)
+        yield decision, box, (None if reason else _OUTCOME[decision.decision]), reason
+
+
+def _validate_completion(batch: DisposalBatch, on: date) -> None:
+    if on > clock.today():
+        raise BadInput(f"destruction date {on.isoformat()} is in the future")
+    made = batch.created_at.date() if batch.created_at else None
+    if made and on < made:
+        raise BadInput(f"destruction date {on.isoformat()} is before batch {batch.id} was made "
+                       f"({made.isoformat()})")
+
+
+def preview_completion(db: Database, batch_id: int, on: date) -> Completion:
+    """What ``complete`` would do on ``on``, changing nothing: the screen asks with it first."""
+    with db.read() as session:
+        batch = _batch(session, batch_id)
+        _open(batch)
+        _validate_completion(batch, on)
+        return _completion(batch, _plan(session, batch, on), "")
+
+
+def _completion(batch: DisposalBatch, plan, certificate_no: str) -> Completion:
+    done: dict[str, list] = {"destroyed": [], "transferred": [], "extended": [], "pulled": []}
+    for _decision, box, outcome, reason in plan:
+        if outcome:
+            done[outcome].append(box.barcode)
+        else:
+            done["pulled"].append({"barcode": box.barcode, "reason": reason})
+    return Completion(batch.id, certificate_no, done["destroyed"], done["transferred"],
+                      done["extended"], done["pulled"])
+
 
 def complete(db: Database, actor: str, batch_id: int, on: date, method: str, contractor: str,
              certificate_no: str, witnesses: list[str] | None = None,
              weight_kg: float | None = None) -> Completion:
-    """Record that the contractor destroyed (or the archives took) the approved boxes."""
+    """Record that the contractor destroyed (or the archives took) the approved boxes.
+
+    Box by box, anything that must not go is pulled back to the store with its reason:
+    a hold on the day, a loan, no decision, a rejection, no approval, a retention that has
+    not run by the destruction date. A batch with nothing left to carry out is refused and
+    nothing changes. Whoever approved boxes in the batch does not also record it.
+    """
     if not contractor.strip() or not certificate_no.strip():
         raise BadInput("completing a batch needs the contractor and their certificate number")
-    if on > clock.today():
-        raise BadInput(f"destruction date {on.isoformat()} is in the future")
     with db.write() as session:
         users.require(session, actor, RECORDS_WORK, "record destruction")
         batch = _batch(session, batch_id)
         _open(batch)
-        pull_held_from_batches(session, actor, on)
-        destroyed, transferred, extended, pulled, events = [], [], [], [], []
-        for decision, box, _team, _klass in _decision_rows(session, batch.id):
-            if decision.outcome == "pulled":
-                pulled.append({"barcode": box.barcode, "reason": decision.outcome_reason})
-                continue
-            reason = _pull_reason(session, decision, box, on)
-            if reason:
+        _validate_completion(batch, on)
+        approvers = {d.approved_by for d, *_ in _decision_rows(session, batch.id)
+                     if d.approval == "approved" and not d.outcome}
+        if actor in approvers:
+            raise PermissionDenied(f"{actor} approved boxes in batch {batch_id}, so cannot also record "
+                                   "their destruction: another records manager completes it")
+        already = [{"barcode": box.barcode, "reason": d.outcome_reason}
+                   for d, box, *_ in _decision_rows(session, batch.id) if d.outcome == "pulled"]
+        plan = list(_plan(session, batch, on))
+        result = _completion(batch, plan, certificate_no.strip())
+        if not result.acts:
+            reasons = "; ".join(f"{p['barcode']}: {p['reason']}" for p in result.pulled[:5])
+            raise BadInput(f"batch {batch_id} has nothing to carry out on {on.isoformat()} (no box is "
+                           f"approved and due): {reasons or 'it is empty'}; nothing was changed")
+        events = []
+        for decision, box, outcome, reason in plan:
+            if outcome is None:
                 decision.outcome, decision.outcome_reason = "pulled", reason
                 if box.status == "queued_for_disposal":
-                    box.status = "in_store"
-                pulled.append({"barcode": box.barcode, "reason": reason})
+                    box.status, box.updated_at = "in_store", audit.utcnow()
                 events.append(audit.Event(actor, "disposal.pull", "box", box.barcode,
                                           {"batch": batch_id}, {"reason": reason}))
                 continue
             before = {"status": box.status, "disposal_date": box.disposal_date}
-            if decision.decision == "extend":
+            if outcome == "extended":
                 box.disposal_date, box.status = decision.extend_to, "in_store"
-                decision.outcome = "extended"
-                extended.append(box.barcode)
-            elif decision.decision == "transfer":
-                box.status, box.location_id, decision.outcome = "transferred", None, "transferred"
-                transferred.append(box.barcode)
             else:
-                box.status, box.location_id, decision.outcome = "destroyed", None, "destroyed"
-                destroyed.append(box.barcode)
+                box.status, box.location_id = outcome, None
+            decision.outcome = outcome
             box.updated_at = audit.utcnow()
-            events.append(audit.Event(actor, f"box.{decision.outcome}", "box", box.barcode, before,
+            events.append(audit.Event(actor, f"box.{outcome}", "box", box.barcode, before,
                                       {"status": box.status, "disposal_date": box.disposal_date,
                                        "batch": batch_id, "certificate_no": certificate_no}))
         batch.status, batch.completed_on, batch.method = "completed", on, method
@@ -643,16 +767,21 @@ def complete(db: Database, actor: str, batch_id: int, on: date, method: str, con
         batch.witnesses = "; ".join(w.strip() for w in witnesses or [] if w.strip()) or None
         batch.weight_kg = weight_kg
         session.flush()
+        result = Completion(batch_id, batch.certificate_no, result.destroyed, result.transferred,
+                            result.extended, already + result.pulled)
         events.append(audit.Event(actor, "disposal.complete", "disposal_batch", batch_id, None, {
             "completed_on": on, "method": method, "contractor": batch.contractor,
-            "certificate_no": batch.certificate_no, "destroyed": destroyed,
-            "transferred": transferred, "extended": extended, "pulled": pulled}))
+            "certificate_no": batch.certificate_no, "destroyed": result.destroyed,
+            "transferred": result.transferred, "extended": result.extended, "pulled": result.pulled}))
         audit.record_many(session, events)
-        return Completion(batch_id, batch.certificate_no, destroyed, transferred, extended, pulled)
+        return result
 
 
-def _pull_reason(session: Session, decision: DisposalDecision, box: Box, on: date) -> str | None:
-    holds = holds_on_box(session, box.id, on)
+def _pull_reason(session: Session, decision: DisposalDecision, box: Box, klass: RetentionClass,
+                 on: date) -> str | None:
+    """Why ``box`` must not go on ``on`` (None: it goes as decided)."""
+    # A hold in force on the destruction date or on the day it is recorded keeps the box.
+    holds = holds_on_box(session, box.id, on) or holds_on_box(session, box.id, clock.today())
     if holds:
         return f"under legal hold '{holds[0]}'"
     if box.status == "out_on_loan":
@@ -663,6 +792,13 @@ def _pull_reason(session: Session, decision: DisposalDecision, box: Box, on: dat
         return f"rejected by {decision.approved_by}: {decision.approval_note}"
     if decision.approval != "approved":
         return "not approved by the Information Asset Owner"
+    if decision.decision == "extend":
+        return None
+    if box.disposal_date is None:
+        return f"its class {klass.code} keeps it permanently"
+    if box.disposal_date > on:
+        return (f"not due until {box.disposal_date.isoformat()}: its retention has not run on "
+                f"{on.isoformat()}")
     return None
 
 

@@ -191,6 +191,9 @@ def certificate(db: Database, batch_id: int, *, today: date | None = None) -> Ce
     if batch.status != "completed" or batch.completed_on is None:
         raise Conflict(f"batch {batch_id} is {batch.status}: a certificate of destruction is issued "
                        "only once the batch is completed")
+    if not any(d.outcome in ("destroyed", "transferred") for d in batch.decisions):
+        raise Conflict(f"batch {batch_id} destroyed and transferred no box: there is nothing to "
+                       "certify")
     extras = _extras(db, batch)
 
     def row(d: DecisionInfo, reason: str | None = None) -> CertificateRow:

@@ -241,6 +241,8 @@ class DisposalDecision(Base):
     extend_to: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     approval: Mapped[str] = mapped_column(String(32), default="pending")
+    # The team's IAO login when the batch was made: only they approve this box.
+    iao_login: Mapped[str | None] = mapped_column(String(100))
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
     approval_note: Mapped[str | None] = mapped_column(Text)

@@ -82,7 +82,15 @@ from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, PaperlessError
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.services import disposal, holds, schedule, teams, users
-from paperless_ig.services.disposal import METHODS, Backlog, BatchInfo, Completion, DecisionInfo, DueBox
+from paperless_ig.services.disposal import (
+    METHODS,
+    Approval,
+    Backlog,
+    BatchInfo,
+    Completion,
+    DecisionInfo,
+    DueBox,
+)
 from paperless_ig.services.holds import HoldInfo, HoldSpec
 from paperless_ig.services.users import UserInfo
 from paperless_ig.store.database import Database
@@ -213,46 +221,37 @@ def batch_rows(db: Database) -> list[BatchRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What completing a batch would do, from its decisions as they stand."""
-
-    destroy: int
-    transfer: int
-    extend: int
-    not_ready: int
-
-    @classmethod
-    def of(cls, info: BatchInfo) -> Plan:
-        counts: Counter[str] = Counter()
-        for d in info.decisions:
-            if d.outcome:
-                continue
-            if d.decision is None or d.approval != "approved":
-                counts["not_ready"] += 1
-            else:
-                counts[d.decision] += 1
-        return cls(counts["destroy"], counts["transfer"], counts["extend"], counts["not_ready"])
-
-
-def complete_question(info: BatchInfo, on: date, contractor: str, certificate_no: str) -> str:
-    plan = Plan.of(info)
-    if plan.destroy:
-        first = (f"This records the destruction of {theme.plural(plan.destroy, 'box', 'boxes')} "
+def complete_question(batch_id: int, plan: Completion, on: date, contractor: str,
+                      certificate_no: str) -> str:
+    """The last question before completion, in words, from the service's own preview."""
+    if plan.destroyed:
+        first = (f"This records the destruction of {theme.plural(len(plan.destroyed), 'box', 'boxes')} "
                  "and cannot be undone.")
     else:
-        first = f"No box is destroyed by batch {info.batch_id}; recording its outcome cannot be undone."
+        first = f"No box is destroyed by batch {batch_id}; recording its outcome cannot be undone."
     more = []
-    if plan.transfer:
-        more.append(f"{theme.plural(plan.transfer, 'box', 'boxes')} go to the archives.")
-    if plan.extend:
-        more.append(f"{theme.plural(plan.extend, 'box', 'boxes')} keep their records to the new date.")
-    if plan.not_ready:
-        more.append(f"{theme.plural(plan.not_ready, 'box', 'boxes')} without a decision or the "
-                    "IAO's approval go back to the store.")
+    if plan.transferred:
+        more.append(f"{theme.plural(len(plan.transferred), 'box', 'boxes')} go to the archives.")
+    if plan.extended:
+        more.append(f"{theme.plural(len(plan.extended), 'box', 'boxes')} keep their records to the "
+                    "new date.")
+    if plan.pulled:
+        shown = "; ".join(f"{p['barcode']}: {p['reason']}" for p in plan.pulled[:3])
+        rest = f"; and {len(plan.pulled) - 3:,} more" if len(plan.pulled) > 3 else ""
+        more.append(f"{theme.plural(len(plan.pulled), 'box goes', 'boxes go')} back to the store, "
+                    f"not destroyed ({shown}{rest}).")
     who = (f"Destroyed on {date_text(on)} by {contractor.strip()} (their certificate "
            f"{certificate_no.strip()}).")
-    return "\n\n".join(p for p in (first, " ".join(more), who, f"Complete batch {info.batch_id}?") if p)
+    return "\n\n".join(p for p in (first, " ".join(more), who, f"Complete batch {batch_id}?") if p)
+
+
+def approvable(d: DecisionInfo, login: str) -> bool:
+    """A box ``login`` may approve now: theirs, decided, still waiting (never a rejected one)."""
+    return d.iao_login == login and not d.outcome and d.approval == "pending" and d.decision is not None
+
+
+def overturnable(d: DecisionInfo, login: str) -> bool:
+    return d.iao_login == login and not d.outcome and d.approval == "rejected"
 
 
 def approval_text(d: DecisionInfo) -> str:
@@ -872,6 +871,10 @@ class DisposalPage(QWidget):
         self.approve_button.clicked.connect(lambda: self.approve_selected())
         self.reject_button = QPushButton("&Reject…")
         self.reject_button.clicked.connect(self._reject_clicked)
+        self.overturn_button = QPushButton("O&verturn rejection…")
+        self.overturn_button.setToolTip("Approve, after all, boxes of yours that you rejected: "
+                                        "select them first; a reason is asked and recorded")
+        self.overturn_button.clicked.connect(self._overturn_clicked)
         self.complete_button = QPushButton("&Complete…")
         self.complete_button.clicked.connect(self._complete_clicked)
         self.certificate_button = QPushButton("Cer&tificate…")
@@ -880,7 +883,7 @@ class DisposalPage(QWidget):
         for button in (self.decide_button, self.remove_button, self.cancel_button):
             steps.addWidget(button)
         steps.addSpacing(18)
-        for button in (self.lists_button, self.approve_button, self.reject_button):
+        for button in (self.lists_button, self.approve_button, self.reject_button, self.overturn_button):
             steps.addWidget(button)
         steps.addSpacing(18)
         for button in (self.complete_button, self.certificate_button):
@@ -1438,8 +1441,7 @@ class DisposalPage(QWidget):
                     f"{info.certificate_no}): {done}. Certificate… writes the certificate of "
                     "destruction.")
         open_rows = [d for d in info.decisions if not d.outcome]
-        mine = [d for d in open_rows if d.iao_login == self.login and d.decision
-                and d.approval == "pending"]
+        mine = [d for d in open_rows if approvable(d, self.login)]
         if mine and not self.may_manage:
             return (f"{theme.plural(len(mine), 'box', 'boxes')} of your teams wait for your approval "
                     "(in bold). Approve… approves them all, or only those you select; Reject… asks "
@@ -1612,42 +1614,93 @@ class DisposalPage(QWidget):
         self._act("Writing the approval lists…", job, written)
 
     def approve_selected(self, barcodes: list[str] | None = None, note: str | None = None) -> None:
-        """The IAO approves the selected boxes of their teams, or all of theirs if none is selected."""
+        """The IAO approves the selected boxes of their teams, or all of theirs still waiting.
+
+        The question names exactly the boxes that will be approved, and the service is given
+        exactly those: a box the IAO rejected is never among them (Overturn… is its own act).
+        """
         batch = self._require_batch()
         if batch is None:
             return
         wanted = self.selected_decisions() if barcodes is None else list(barcodes)
-        mine = [d for d in batch.decisions if d.iao_login == self.login and not d.outcome]
-        if wanted:
-            own = [b for b in wanted if any(d.barcode == b for d in mine)]
-            wanted = own or wanted  # none of theirs: let the service say why not
-            rows = [d for d in batch.decisions if d.barcode in set(wanted)]
+        pool = [d for d in batch.decisions if d.barcode in set(wanted)] if wanted else batch.decisions
+        mine = [d for d in pool if d.iao_login == self.login and not d.outcome]
+        chosen: list[str] | None = wanted or None
+        if not mine:
+            rows = []  # none of theirs: let the service say why not
         else:
-            rows = mine
-        if rows and any(d.iao_login == self.login for d in rows):
+            rows = [d for d in mine if approvable(d, self.login)]
+            rejected = [d for d in mine if d.approval == "rejected"]
+            stay = theme.plural(len(rejected), "box you rejected stays", "boxes you rejected stay")
+            if not rows:
+                self.show_message("Nothing of yours waits for approval here"
+                                  + (f": {stay} rejected (Overturn… changes that, box by box)."
+                                     if rejected else "."), error=True)
+                return
             counts = Counter(decision_text(d).split(" to ")[0] for d in rows)
             detail = ", ".join(f"{count:,} {what}" for what, count in sorted(counts.items()))
+            kept = f"\n\n{stay} rejected." if rejected else ""
             if not self.confirm(f"Approve the decisions on {theme.plural(len(rows), 'box', 'boxes')} "
-                                f"of your teams in batch {batch.batch_id} ({detail})?"):
+                                f"of your teams in batch {batch.batch_id} ({detail})?{kept}"):
                 return
+            chosen = [d.barcode for d in rows]
         db, login, batch_id = self.db, self.login, batch.batch_id
-        chosen = wanted or None
 
-        def approved(info: BatchInfo) -> None:
-            self._done(f"Approved {theme.plural(len(rows), 'box', 'boxes')} in batch {batch_id}. "
-                       f"The batch is now {STATUS_LABELS.get(info.status, info.status)}.")
-            self._show_batch_info(info)
-            self._batch_changed(info)
+        def approved(done: Approval) -> None:
+            text = f"Approved {theme.plural(len(done.approved), 'box', 'boxes')} in batch {batch_id}"
+            left = sum(1 for d in done.info.decisions if overturnable(d, login))
+            if left:
+                text += f"; {left:,} you rejected left rejected"
+            self._done(f"{text}. The batch is now {STATUS_LABELS.get(done.info.status, done.info.status)}.")
+            self._show_batch_info(done.info)
+            self._batch_changed(done.info)
 
         self._act("Approving…", lambda _p: disposal.approve(db, login, batch_id, chosen, note), approved)
+
+    def _overturn_clicked(self) -> None:
+        batch = self.batch
+        if batch is None:
+            return
+        chosen = [d.barcode for d in batch.decisions
+                  if d.barcode in set(self.selected_decisions()) and overturnable(d, self.login)]
+        if not chosen:
+            return
+        which = "the selected box" if len(chosen) == 1 else f"the {len(chosen)} selected boxes"
+        dialog = ReasonDialog(f"Overturn a rejection in batch {batch.batch_id}",
+                              f"You rejected {which}. Approving disposal after all is recorded with "
+                              "both decisions. Why?", self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.overturn_selected(dialog.reason(), chosen)
+        dialog.deleteLater()
+
+    def overturn_selected(self, reason: str, barcodes: list[str]) -> None:
+        """Turn the IAO's own rejection of ``barcodes`` into approvals, on purpose, with a reason."""
+        batch = self._require_batch()
+        if batch is None:
+            return
+        db, login, batch_id = self.db, self.login, batch.batch_id
+
+        def overturned(done: Approval) -> None:
+            self._done(f"Rejection overturned in batch {batch_id}: "
+                       f"{theme.plural(len(done.overturned), 'box is', 'boxes are')} now approved.")
+            self._show_batch_info(done.info)
+            self._batch_changed(done.info)
+
+        self._act("Overturning…", lambda _p: disposal.approve(db, login, batch_id, barcodes,
+                                                              overturn=True, reason=reason), overturned)
 
     def _reject_clicked(self) -> None:
         batch = self.batch
         if batch is None:
             return
         chosen = self.selected_decisions()
-        which = (theme.plural(len(chosen), "selected box", "selected boxes") if chosen
-                 else "all the boxes of your teams")
+        if not chosen:  # say how many "all" is, and act on exactly those
+            chosen = [d.barcode for d in batch.decisions if d.iao_login == self.login and not d.outcome]
+            which = f"all {theme.plural(len(chosen), 'box', 'boxes')} of your teams in this batch"
+        else:
+            which = theme.plural(len(chosen), "selected box", "selected boxes")
+        if not chosen:
+            return
         dialog = ReasonDialog(f"Reject in batch {batch.batch_id}",
                               f"Why must {which} not be disposed of? The records manager sees "
                               "your reason.", self)
@@ -1682,13 +1735,21 @@ class DisposalPage(QWidget):
 
     def complete_batch(self, on: date, method: str, contractor: str, certificate_no: str,
                        witnesses: list[str] | None = None, weight: float | None = None) -> None:
-        """Record the destruction, after the final question."""
+        """Record the destruction, after a question that says, from the service's own preview,
+        how many boxes will be destroyed, transferred, extended and pulled back."""
         batch = self._require_batch()
         if batch is None:
             return
-        if not self.confirm(complete_question(batch, on, contractor, certificate_no)):
-            return
         db, login, batch_id = self.db, self.login, batch.batch_id
+
+        def ask(plan: Completion) -> None:
+            if not plan.acts:
+                self.show_message(f"Batch {batch_id} has nothing to carry out on {date_text(on)}: "
+                                  + "; ".join(f"{p['barcode']}: {p['reason']}" for p in plan.pulled[:3]),
+                                  error=True)
+                return
+            if self.confirm(complete_question(batch_id, plan, on, contractor, certificate_no)):
+                self._act("Recording the destruction…", job, completed)
 
         def job(_progress) -> tuple[Completion, BatchInfo]:
             done = disposal.complete(db, login, batch_id, on, method, contractor, certificate_no,
@@ -1709,7 +1770,8 @@ class DisposalPage(QWidget):
             self._batch_changed(info)
             self.changed.emit()
 
-        self._act("Recording the destruction…", job, completed)
+        self._act("Checking what completion will do…",
+                  lambda _p: disposal.preview_completion(db, batch_id, on), ask)
 
     def _certificate_clicked(self) -> None:
         batch = self.batch
@@ -1886,12 +1948,20 @@ class DisposalPage(QWidget):
         self.remove_button.setEnabled(idle and manage and is_open and chosen)
         self.cancel_button.setEnabled(idle and manage and is_open)
         self.lists_button.setEnabled(idle and manage and is_open)
-        self.complete_button.setEnabled(idle and manage and is_open)
+        approved = is_open and batch is not None and any(
+            d.approval == "approved" and not d.outcome for d in batch.decisions)
+        self.complete_button.setEnabled(idle and manage and approved)
+        self.complete_button.setToolTip("" if approved or not is_open else
+                                        "Complete… comes once the IAO has approved at least one box.")
         self.certificate_button.setEnabled(idle and batch is not None and batch.status == "completed")
         iao = is_open and batch is not None and any(
             d.iao_login == self.login and not d.outcome for d in batch.decisions)
-        self.approve_button.setEnabled(idle and iao)
+        self.approve_button.setEnabled(idle and iao and any(approvable(d, self.login)
+                                                           for d in batch.decisions))
         self.reject_button.setEnabled(idle and iao)
+        chosen_rows = set(self.selected_decisions())
+        self.overturn_button.setEnabled(idle and is_open and batch is not None and any(
+            d.barcode in chosen_rows and overturnable(d, self.login) for d in batch.decisions))
         approve_tip = "" if iao else ("Only the Information Asset Owner of a team in this batch "
                                       "approves or rejects its boxes.")
         for button in (self.approve_button, self.reject_button):
