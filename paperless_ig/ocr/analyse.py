@@ -30,10 +30,6 @@ def ink(image: Image.Image) -> np.ndarray:
     return np.asarray(image) < INK_LEVEL
 
 
-def ink_ratio(small: Image.Image) -> float:
-    return float(ink(small).mean())
-
-
 FAINT_INK = 24  # grey levels below the paper that count as ink when deciding "blank"
 
 

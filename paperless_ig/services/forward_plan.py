@@ -27,7 +27,6 @@ from paperless_ig.store.models import Challenge, Deposit, Directorate, ForwardPl
 ACTIONS = ("digitise the process", "scan on demand", "stop printing", "move to the records system",
            "other")
 STATUSES = ("proposed", "agreed", "in progress", "done", "dropped")
-SOURCES = ("trend", "challenge")
 # Flags that say a team sends (or will send) a lot of paper; shrinking and stopped do not.
 PROPOSE_FLAGS = (trends.FLAG_GROWING, trends.FLAG_NEW, trends.FLAG_TOP)
 REFERRED = "accepted_referred"

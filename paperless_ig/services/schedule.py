@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import bindparam, select, update
 
-from paperless_ig.domain.errors import BadInput, ImportRejected, NotFound, RowError
+from paperless_ig.domain.errors import BadInput, ImportRejected, RowError
 from paperless_ig.domain.retention import (
     Action,
     Period,
@@ -198,16 +198,6 @@ def list_classes(db: Database) -> list[ClassInfo]:
             select(RetentionClass).where(RetentionClass.active).order_by(RetentionClass.code)
         ).scalars()
         return [_class_info(r) for r in rows]
-
-
-def get_class(db: Database, code: str) -> ClassInfo:
-    with db.read() as session:
-        row = session.execute(
-            select(RetentionClass).where(RetentionClass.code == code)
-        ).scalar_one_or_none()
-        if row is None:
-            raise NotFound(f"retention class {code!r} does not exist")
-        return _class_info(row)
 
 
 def export_schedule(db: Database, path: str | Path) -> int:

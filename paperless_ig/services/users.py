@@ -101,7 +101,3 @@ def add_user(db: Database, actor: str, login: str, role: str, name: str | None =
         session.flush()
         return _info(user)
 
-
-def list_users(db: Database) -> list[UserInfo]:
-    with db.read() as session:
-        return [_info(u) for u in session.execute(select(User).order_by(User.login)).scalars()]

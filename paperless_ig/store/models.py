@@ -348,12 +348,6 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
-class Setting(Base):
-    __tablename__ = "settings"
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-
-
 class Stocktake(Base):
     """One shelf checked against the records: what was expected, what was there."""
 

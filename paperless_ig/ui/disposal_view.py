@@ -79,7 +79,7 @@ from PySide6.QtWidgets import (
 )
 
 from paperless_ig.domain import clock
-from paperless_ig.domain.errors import BadInput, PaperlessError
+from paperless_ig.domain.errors import PaperlessError
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.services import disposal, holds, schedule, teams, users
 from paperless_ig.services.disposal import (
@@ -1090,22 +1090,18 @@ class DisposalPage(QWidget):
         seq, db, as_of = self._seq["groups"], self.db, self.as_of
         run_task(self, lambda _p: disposal.due_groups(db, as_of, by),
                  on_success=while_alive(self, lambda rows: self._groups_arrived(seq, rows)),
-                 on_failure=while_alive(self, lambda exc: self._groups_failed(seq, label, exc)))
+                 on_failure=while_alive(self, lambda exc: self._groups_failed(seq, exc)))
 
     def _groups_arrived(self, seq: int, rows: list[tuple[str, int]]) -> None:
         if seq == self._seq["groups"]:
             self._show_groups(rows)
 
-    def _groups_failed(self, seq: int, label: str, exc: BaseException) -> None:
+    def _groups_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq["groups"]:
             return
         self.summary.setRowCount(0)
         self._groups = []
-        if isinstance(exc, BadInput):  # the service cannot count by this grouping (yet)
-            self.summary_note.setText(f"Counts by {label} are not available; the list is still "
-                                      f"sorted by {label}.")
-        else:
-            self.summary_note.setText(error_text(exc))
+        self.summary_note.setText(error_text(exc))
         self.summary_note.show()
         self.groups_loaded.emit([])
 

@@ -244,12 +244,12 @@ def _ref(done: PageDone) -> sources.PageRef:
 
 def make_thumbnail(done: PageDone) -> tuple[int, QImage | None, str | None]:
     """(page id, a small grey picture or None, the cover sheet's box barcode or None)."""
-    # PageDone does not carry a cover sheet's barcode (yet): read it again from the small copy.
-    cover = getattr(done, "cover_barcode", None)
+    # A cover sheet's barcode is read again from the small copy (PageDone does not carry it).
+    cover = None
     try:
         if done.status == "cover":
             image = source_page(_ref(done), COVER_DPI)
-            cover = cover or analyse.cover_barcode(analyse.small_grey(image, 1))
+            cover = analyse.cover_barcode(analyse.small_grey(image, 1))
         elif done.pdf and Path(done.pdf).exists():
             image = pdf_page(done.pdf, 1, THUMB_DPI, grey=True)
         else:
