@@ -154,3 +154,24 @@ def test_run_refuses_an_unregistered_login(qtbot, sqlite_db, monkeypatch):
     assert code == 2
     assert len(shown) == 1
     assert "mallory" in shown[0] and "user add mallory" in shown[0]
+
+
+def test_help_opens_the_log_folder_where_background_failures_are_written(qtbot, window):
+    """GIVEN a background task that fails with a bug WHEN Help ▸ Open log folder is chosen
+    THEN the folder shown holds the log file, and the file has the failure's traceback."""
+    from paperless_ig import logs
+
+    logs.configure()
+    opened: list = []
+    window.open_folder = opened.append
+
+    def broken(_progress):
+        raise RuntimeError("a bug in a background task")
+
+    failures: list[BaseException] = []
+    tasks.run_task(window, broken, on_failure=failures.append)
+    qtbot.waitUntil(lambda: bool(failures), timeout=TIMEOUT)
+    window.log_action.trigger()
+    assert opened == [logs.log_folder()]
+    text = (opened[0] / logs.FILE_NAME).read_text(encoding="utf-8")
+    assert "a background task failed" in text and "RuntimeError: a bug in a background task" in text

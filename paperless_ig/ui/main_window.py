@@ -14,10 +14,11 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from paperless_ig import __version__
+from paperless_ig import __version__, logs
 from paperless_ig.domain.errors import PaperlessError
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.paths import resource
@@ -215,6 +216,11 @@ class MainWindow(QMainWindow):
         go_menu.addAction(refresh_action)
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.log_action = QAction("Open &log folder", self)
+        self.log_action.setStatusTip("The folder of paperless-ig's log file, to send to IT with a "
+                                     "problem")
+        self.log_action.triggered.connect(self.open_log_folder)
+        help_menu.addAction(self.log_action)
         about_action = QAction("&About paperless-ig", self)
         about_action.setMenuRole(QAction.MenuRole.AboutRole)
         about_action.triggered.connect(self.about)
@@ -386,6 +392,14 @@ class MainWindow(QMainWindow):
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.exec()
         box.deleteLater()
+
+    @Slot()
+    def open_log_folder(self) -> None:
+        self.open_folder(logs.log_folder())
+
+    def open_folder(self, folder: Path) -> None:
+        """Show ``folder`` in the desktop's file manager (tests replace this)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     @Slot()
     def about(self) -> None:

@@ -15,6 +15,7 @@ long jobs. ``wait_for_tasks()`` is called at shutdown and by test fixtures.
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from paperless_ig.domain.errors import PaperlessError
 from paperless_ig.services.progress import Cancelled
+
+log = logging.getLogger(__name__)
 
 _quick_pool: QThreadPool | None = None
 _bulk_pool: QThreadPool | None = None
@@ -176,11 +179,13 @@ def run_task(
             if on_cancel:
                 on_cancel()
             return
+        if isinstance(exc, PaperlessError):
+            log.info("refused: %s", exc)
+        else:  # a bug or a broken environment: keep the traceback in the log file
+            log.error("a background task failed:\n%s", trace)
         if on_failure:
             on_failure(exc)
         else:
-            if not isinstance(exc, PaperlessError):
-                print(trace)  # a bug: keep the traceback for the log
             QMessageBox.warning(parent, "paperless-ig", error_text(exc))
 
     signals = TaskSignals(progressed, succeeded, failed)
