@@ -189,3 +189,16 @@ def test_batch_summaries_say_who_each_batch_waits_for(store, AS_OF):
     disposal.approve(store, IAO, batch.batch_id)
     assert disposal.batch_summaries(store)[0].waiting_for() == [OTHER_IAO]
     assert dict(disposal.due_groups(store, AS_OF, "class")) == {"FIN-01-01": 4, "CSC-04-01": 2}
+
+
+def test_the_store_list_calls_due_exactly_what_the_queue_offers(store, AS_OF):
+    """GIVEN boxes past their date, some under a moratorium WHEN the store list pages them
+    THEN each row is marked due exactly when the due queue holds it (a held box is not)."""
+    from paperless_ig.services import store_query
+
+    holds.add_hold(store, RM, holds.HoldSpec("Inquiry", "Statutory inquiry", classes=("CSC-04-01",)))
+    rows = store_query.page(store, store_query.BoxFilter(), limit=100, as_of=AS_OF)
+    due = {b.barcode for b in disposal.due(store, AS_OF)}
+    assert {r.barcode: r.due for r in rows} == {r.barcode: r.barcode in due for r in rows}
+    assert not any(r.due for r in rows if r.barcode in store.codes["csc_due"])
+    assert all(r.due for r in rows if r.barcode in store.codes["fin_due"])

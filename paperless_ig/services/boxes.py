@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from paperless_ig.domain import barcodes, clock
 from paperless_ig.domain.errors import BadInput, Conflict, NotFound
 from paperless_ig.domain.roles import DESK_WORK
+from paperless_ig.domain.states import BOX_STATUS_LABELS, CLOSED_BOX, BoxStatus
 from paperless_ig.services import audit, users
 from paperless_ig.services.holds_query import holds_on_box
 from paperless_ig.services.locations import occupancy
@@ -25,12 +26,6 @@ from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, Loan, Location, RetentionClass, Team
 
 DEFAULT_LOAN_DAYS = 28
-STATUS_LABELS = {
-    "in_store": "in store", "out_on_loan": "out on loan", "queued_for_disposal": "queued for disposal",
-    "held": "held", "destroyed": "destroyed", "transferred": "transferred to archives",
-    "digitised": "digitised",
-}
-CLOSED = ("destroyed", "transferred")
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ class BoxDetail:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return BOX_STATUS_LABELS.get(self.status, self.status)
 
     def as_json(self) -> dict:
         return {"barcode": self.barcode, "status": self.status, "team": self.team,
@@ -177,8 +172,8 @@ def scan(db: Database, raw: str) -> Scan:
 
 
 def _guard_open(box: Box) -> None:
-    if box.status in CLOSED:
-        raise Conflict(f"box {box.barcode} is {STATUS_LABELS[box.status]}: it cannot be moved")
+    if box.status in CLOSED_BOX:
+        raise Conflict(f"box {box.barcode} is {BOX_STATUS_LABELS[box.status]}: it cannot be moved")
 
 
 def _commit_or_conflict(db: Database, work):
@@ -235,16 +230,16 @@ def issue(db: Database, actor: str, box_code: str, team_code: str, due: date | N
             team = session.execute(select(Team).where(Team.code == team_code)).scalar_one_or_none()
             if team is None:
                 raise NotFound(f"team {team_code!r} does not exist")
-            if box.status not in ("in_store", "digitised"):
-                raise Conflict(f"box {box.barcode} is {STATUS_LABELS.get(box.status, box.status)}: "
+            if box.status not in (BoxStatus.IN_STORE, BoxStatus.DIGITISED):
+                raise Conflict(f"box {box.barcode} is {BOX_STATUS_LABELS.get(box.status, box.status)}: "
                                "only a box in store can be issued")
             before = box.status
             session.add(Loan(box_id=box.id, team_id=team.id, issued_on=today, due_on=due,
                              issued_by=actor))
-            box.status, box.updated_at = "out_on_loan", audit.utcnow()
+            box.status, box.updated_at = BoxStatus.OUT_ON_LOAN, audit.utcnow()
             session.flush()
             audit.record(session, actor, "box.issue", "box", box.barcode, {"status": before},
-                         {"status": "out_on_loan", "team": team.code, "due_on": due})
+                         {"status": BoxStatus.OUT_ON_LOAN, "team": team.code, "due_on": due})
             return _detail(session, box, today)
 
     return _commit_or_conflict(db, work)
@@ -258,19 +253,19 @@ def return_box(db: Database, actor: str, box_code: str, today: date | None = Non
         with db.write() as session:
             users.require(session, actor, DESK_WORK, "return boxes")
             box = _box(session, box_code)
-            if box.status != "out_on_loan":
-                raise Conflict(f"box {box.barcode} is {STATUS_LABELS.get(box.status, box.status)}, "
+            if box.status != BoxStatus.OUT_ON_LOAN:
+                raise Conflict(f"box {box.barcode} is {BOX_STATUS_LABELS.get(box.status, box.status)}, "
                                "not out on loan")
             loan = session.execute(
                 select(Loan).where(Loan.box_id == box.id, Loan.returned_on.is_(None))
             ).scalar_one_or_none()
             if loan is not None:
                 loan.returned_on, loan.returned_by = today, actor
-            box.status = "digitised" if box.digitised_on else "in_store"
+            box.status = BoxStatus.DIGITISED if box.digitised_on else BoxStatus.IN_STORE
             box.updated_at = audit.utcnow()
             session.flush()
             audit.record(session, actor, "box.return", "box", box.barcode,
-                         {"status": "out_on_loan"}, {"status": box.status, "returned_on": today})
+                         {"status": BoxStatus.OUT_ON_LOAN}, {"status": box.status, "returned_on": today})
             return _detail(session, box, today)
 
     return _commit_or_conflict(db, work)

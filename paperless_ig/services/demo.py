@@ -27,6 +27,7 @@ from paperless_ig.domain.barcodes import LOCATION_PREFIX, make_barcode
 from paperless_ig.domain.errors import Conflict
 from paperless_ig.domain.retention import Action, Period, Trigger, add_months, disposal_date
 from paperless_ig.domain.roles import RECORDS_WORK
+from paperless_ig.domain.states import BatchStatus, BoxStatus
 from paperless_ig.services import audit, schedule, users
 from paperless_ig.services.demo_council import DEMO_USERS, DIRECTORATES, TITLES
 from paperless_ig.services.progress import ProgressFn, Throttled
@@ -297,7 +298,7 @@ class _Builder:
         for day in batch_days:
             created = datetime.combine(day - timedelta(days=45), time(10, 0))
             batch = DisposalBatch(created_by="rm1", created_at=created,
-                                  as_of=day - timedelta(days=45), status="completed",
+                                  as_of=day - timedelta(days=45), status=BatchStatus.COMPLETED,
                                   completed_on=day, method="confidential shredding",
                                   contractor="Shire Secure Shredding Ltd",
                                   certificate_no=f"SSS-{day:%Y%m}-{len(batch_ids) + 1:03d}",
@@ -340,7 +341,7 @@ class _Builder:
                         barcodes.append(barcode)
                         date_from, date_to, trigger_date = self.record_dates(received, trigger)
                         due = disposal_date(trigger, period, trigger_date, received)
-                        status, location = "in_store", None
+                        status, location = BoxStatus.IN_STORE, None
                         box_id = self.ids.take("boxes")
                         batch_day = None
                         if (due and action is not Action.REVIEW and not code.startswith("CSC-")
@@ -371,7 +372,7 @@ class _Builder:
                             "width_mm": 143, "weight_kg": round(rng.uniform(7, 15), 1),
                             "location_id": location, "status": status, "version": 1,
                             "updated_at": audit.utcnow()})
-                        if status == "in_store":
+                        if status == BoxStatus.IN_STORE:
                             self.maybe_loan(loans, box_id, boxes[-1], team_id)
                     self.events.append(audit.Event("desk1", "deposit.create", "deposit", deposit_id,
                                                    None, {"team": plan.code, "class": code,
@@ -416,10 +417,10 @@ class _Builder:
             return
         issued = self.as_of - timedelta(days=rng.randint(1, 80))
         due = issued + timedelta(days=28)
-        box["status"] = "out_on_loan"
+        box["status"] = BoxStatus.OUT_ON_LOAN
         loans.append({"id": self.ids.take("loans"), "box_id": box_id, "team_id": team_id,
                       "issued_on": issued, "due_on": due, "returned_on": None,
                       "issued_by": "desk1", "returned_by": None})
         self.events.append(audit.Event("desk1", "box.issue", "box", box["barcode"],
-                                       {"status": "in_store"},
-                                       {"status": "out_on_loan", "due_on": due}))
+                                       {"status": BoxStatus.IN_STORE},
+                                       {"status": BoxStatus.OUT_ON_LOAN, "due_on": due}))

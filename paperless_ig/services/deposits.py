@@ -21,6 +21,7 @@ from paperless_ig.domain.checks import personal_data_reason, weight_warning
 from paperless_ig.domain.errors import BadInput, NotFound
 from paperless_ig.domain.retention import Period, Trigger, disposal_date
 from paperless_ig.domain.roles import DESK_WORK
+from paperless_ig.domain.states import BoxStatus
 from paperless_ig.services import audit, users
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, Challenge, Deposit, RetentionClass, Team
@@ -198,7 +199,7 @@ def log_deposit(db: Database, actor: str, request: DepositRequest) -> DepositRes
             session.add(Box(barcode=code, deposit_id=deposit.id, team_id=team.id, class_id=klass.id,
                             title=spec.title.strip(), date_from=spec.date_from, date_to=spec.date_to,
                             trigger_date=trigger_date, disposal_date=due, received_on=received,
-                            weight_kg=spec.weight_kg, status="in_store", updated_at=audit.utcnow()))
+                            weight_kg=spec.weight_kg, status=BoxStatus.IN_STORE, updated_at=audit.utcnow()))
             events.append(audit.Event(actor, "box.create", "box", code, None, {
                 "deposit": deposit.id, "team": team.code, "class": klass.code,
                 "title": spec.title.strip(), "trigger_date": trigger_date, "disposal_date": due}))

@@ -25,8 +25,17 @@ from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, Conflict, NotFound, PermissionDenied
 from paperless_ig.domain.retention import Action
 from paperless_ig.domain.roles import RECORDS_WORK, Role
+from paperless_ig.domain.states import (
+    DISPOSABLE_BOX,
+    OPEN_BATCH,
+    OUTCOME_OF,
+    ApprovalState,
+    BatchStatus,
+    BoxStatus,
+    Decision,
+    Outcome,
+)
 from paperless_ig.services import audit, users
-from paperless_ig.services.holds import OPEN_BATCH
 from paperless_ig.services.holds_query import held_predicate, holds_on_box
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (
@@ -38,8 +47,7 @@ from paperless_ig.store.models import (
     Team,
 )
 
-QUEUE_STATUSES = ("in_store", "digitised", "queued_for_disposal")
-DECISIONS = ("destroy", "transfer", "extend")
+DECISIONS = tuple(Decision)
 METHODS = ("confidential shredding", "pulping", "incineration", "shredding")
 
 
@@ -85,7 +93,7 @@ def due_condition(session: Session, as_of: date):
         RetentionClass.paper_may_go_when_digitised)).scalars())
     when = or_(on_time, and_(Box.digitised_on.is_not(None), Box.class_id.in_(early_classes))) \
         if early_classes else on_time
-    return and_(Box.status.in_(QUEUE_STATUSES), when, ~held_predicate(session, as_of))
+    return and_(Box.status.in_(DISPOSABLE_BOX), when, ~held_predicate(session, as_of))
 
 
 def _due_query(session: Session, as_of: date, teams: list[str] | None = None,
@@ -272,7 +280,7 @@ class BatchInfo:
                 continue
             if d.decision is None:
                 waiting.add(f"{self.created_by} (decisions)")
-            elif d.approval == "pending":
+            elif d.approval == ApprovalState.PENDING:
                 waiting.add(d.iao_login or d.iao or "no IAO set")
         return sorted(waiting)
 
@@ -362,7 +370,7 @@ def batch_summaries(db: Database, limit: int = 500) -> list[BatchSummary]:
                     .join(Box, Box.id == DisposalDecision.box_id).join(Team, Team.id == Box.team_id)
                     .where(DisposalDecision.batch_id.in_(ids), DisposalDecision.outcome.is_(None),
                            DisposalDecision.decision.is_not(None),
-                           DisposalDecision.approval == "pending")):
+                           DisposalDecision.approval == ApprovalState.PENDING)):
                 waiting.setdefault(batch_id, set()).add((name, login))
             undecided = dict(session.execute(
                 select(DisposalDecision.batch_id, func.count(DisposalDecision.id))
@@ -377,9 +385,9 @@ def batch_summaries(db: Database, limit: int = 500) -> list[BatchSummary]:
 
 def _default_decision(action: str) -> str | None:
     if action in (Action.DESTROY.value, Action.DESTROY_CONFIDENTIAL.value):
-        return "destroy"
+        return Decision.DESTROY
     if action == Action.TRANSFER_TO_ARCHIVES.value:
-        return "transfer"
+        return Decision.TRANSFER
     return None  # review: a person decides
 
 
@@ -407,7 +415,8 @@ def create_batch(db: Database, actor: str, as_of: date | None = None, teams: lis
                                f"batch): {', '.join(missing[:10])}")
         if not chosen:
             raise BadInput(f"no boxes are due as of {as_of.isoformat()} for that choice")
-        batch = DisposalBatch(created_by=actor, created_at=audit.utcnow(), as_of=as_of, status="draft")
+        batch = DisposalBatch(created_by=actor, created_at=audit.utcnow(), as_of=as_of,
+                              status=BatchStatus.DRAFT)
         session.add(batch)
         session.flush()
         box_ids = dict(session.execute(select(Box.barcode, Box.id)
@@ -424,7 +433,7 @@ def create_batch(db: Database, actor: str, as_of: date | None = None, teams: lis
             events.append(audit.Event(actor, "disposal.add", "box", barcode, None,
                                       {"batch": batch.id, "decision": _default_decision(action)}))
         session.execute(Box.__table__.update().where(Box.id.in_(box_ids.values()))
-                        .values(status="queued_for_disposal", version=Box.version + 1,
+                        .values(status=BoxStatus.QUEUED_FOR_DISPOSAL, version=Box.version + 1,
                                 updated_at=audit.utcnow()))
         events.insert(0, audit.Event(actor, "disposal.create", "disposal_batch", batch.id, None,
                                      {"as_of": as_of, "boxes": [r[0] for r in chosen]}))
@@ -460,11 +469,11 @@ def decide(db: Database, actor: str, batch_id: int, barcode: str, decision: str,
         row, box = _decision(session, batch, barcode)
         if row.outcome:
             raise Conflict(f"box {barcode} was {row.outcome} from batch {batch_id}")
-        if row.approval == "rejected" and decision != "extend":
+        if row.approval == ApprovalState.REJECTED and decision != Decision.EXTEND:
             raise Conflict(f"box {barcode} was rejected by {row.approved_by} ({row.approval_note}): it "
                            "can only be extended, or taken out of the batch, unless its IAO "
                            "overturns the rejection")
-        if decision == "extend":
+        if decision == Decision.EXTEND:
             if not extend_to or not (reason or "").strip():
                 raise BadInput("extending retention needs a new date and a reason")
             if box.disposal_date and extend_to <= box.disposal_date:
@@ -473,11 +482,11 @@ def decide(db: Database, actor: str, batch_id: int, barcode: str, decision: str,
         before = {"decision": row.decision, "extend_to": row.extend_to, "reason": row.reason,
                   "approval": row.approval}
         row.decision = decision
-        row.extend_to = extend_to if decision == "extend" else None
+        row.extend_to = extend_to if decision == Decision.EXTEND else None
         row.reason = (reason or "").strip() or None
-        row.approval, row.approved_by, row.approved_at = "pending", None, None
-        if batch.status == "approved":
-            batch.status = "submitted"
+        row.approval, row.approved_by, row.approved_at = ApprovalState.PENDING, None, None
+        if batch.status == BatchStatus.APPROVED:
+            batch.status = BatchStatus.SUBMITTED
         session.flush()
         audit.record(session, actor, "disposal.decide", "box", barcode, before,
                      {"batch": batch_id, "decision": decision, "extend_to": row.extend_to,
@@ -493,8 +502,8 @@ def remove_box(db: Database, actor: str, batch_id: int, barcode: str) -> BatchIn
         _open(batch)
         row, box = _decision(session, batch, barcode)
         session.delete(row)
-        if box.status == "queued_for_disposal":
-            box.status, box.updated_at = "in_store", audit.utcnow()
+        if box.status == BoxStatus.QUEUED_FOR_DISPOSAL:
+            box.status, box.updated_at = BoxStatus.IN_STORE, audit.utcnow()
         session.flush()
         audit.record(session, actor, "disposal.remove", "box", barcode, {"batch": batch_id}, None)
         return _batch_info(session, batch)
@@ -508,9 +517,9 @@ def cancel_batch(db: Database, actor: str, batch_id: int, reason: str) -> BatchI
         batch = _batch(session, batch_id)
         _open(batch)
         for _row, box, _team, _klass in _decision_rows(session, batch.id):
-            if box.status == "queued_for_disposal":
-                box.status, box.updated_at = "in_store", audit.utcnow()
-        batch.status = "cancelled"
+            if box.status == BoxStatus.QUEUED_FOR_DISPOSAL:
+                box.status, box.updated_at = BoxStatus.IN_STORE, audit.utcnow()
+        batch.status = BatchStatus.CANCELLED
         session.flush()
         audit.record(session, actor, "disposal.cancel", "disposal_batch", batch_id, None,
                      {"reason": reason.strip()})
@@ -576,19 +585,19 @@ def approve(db: Database, actor: str, batch_id: int, barcodes: list[str] | None 
         batch = _batch(session, batch_id)
         _open(batch)
         rows = [r for r in _iao_rows(session, batch, actor, barcodes) if not r[0].outcome]
-        rejected = [r for r in rows if r[0].approval == "rejected"]
+        rejected = [r for r in rows if r[0].approval == ApprovalState.REJECTED]
         if barcodes and rejected and not overturn:
             first = rejected[0][0]
             raise Conflict(f"{rejected[0][1].barcode} was rejected by {first.approved_by} "
                            f"({first.approval_note}): a rejection stays unless it is overturned "
                            f"on purpose (--box {rejected[0][1].barcode} --overturn --reason R)")
         if overturn:
-            not_rejected = [r[1].barcode for r in rows if r[0].approval != "rejected"]
+            not_rejected = [r[1].barcode for r in rows if r[0].approval != ApprovalState.REJECTED]
             if not_rejected:
                 raise BadInput(f"not rejected, so nothing to overturn: {', '.join(not_rejected[:10])}")
             chosen = rows
         else:
-            chosen = [r for r in rows if r[0].approval == "pending"]
+            chosen = [r for r in rows if r[0].approval == ApprovalState.PENDING]
         undecided = [r[1].barcode for r in chosen if r[0].decision is None]
         if undecided:
             raise Conflict(f"no decision yet for {', '.join(undecided[:10])}: the records manager "
@@ -601,7 +610,7 @@ def approve(db: Database, actor: str, batch_id: int, barcodes: list[str] | None 
         for decision, box, _team, _klass in chosen:
             before = {"approval": decision.approval, "approved_by": decision.approved_by,
                       "note": decision.approval_note}
-            decision.approval, decision.approved_by = "approved", actor
+            decision.approval, decision.approved_by = ApprovalState.APPROVED, actor
             decision.approved_at = audit.utcnow()
             decision.approval_note = reason.strip() if overturn and reason else note
             after = {"batch": batch_id, "approval": "approved", "decision": decision.decision}
@@ -628,7 +637,7 @@ def reject(db: Database, actor: str, batch_id: int, barcodes: list[str], reason:
         events = []
         for decision, box, _team, _klass in rows:
             before = {"approval": decision.approval, "approved_by": decision.approved_by}
-            decision.approval, decision.approved_by = "rejected", actor
+            decision.approval, decision.approved_by = ApprovalState.REJECTED, actor
             decision.approved_at, decision.approval_note = audit.utcnow(), reason.strip()
             events.append(audit.Event(actor, "disposal.reject", "box", box.barcode, before,
                                       {"batch": batch_id, "approval": "rejected", "reason": reason}))
@@ -641,9 +650,9 @@ def reject(db: Database, actor: str, batch_id: int, barcodes: list[str], reason:
 def _update_status(session: Session, batch: DisposalBatch) -> None:
     approvals = [d.approval for d, *_ in _decision_rows(session, batch.id) if not d.outcome]
     if approvals and all(a != "pending" for a in approvals):
-        batch.status = "approved"
+        batch.status = BatchStatus.APPROVED
     elif any(a != "pending" for a in approvals):
-        batch.status = "submitted"
+        batch.status = BatchStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -672,7 +681,6 @@ class Completion:
         return ", ".join(parts)
 
 
-_OUTCOME = {"destroy": "destroyed", "transfer": "transferred", "extend": "extended"}
 
 
 def _plan(session: Session, batch: DisposalBatch, on: date):
@@ -681,7 +689,7 @@ def _plan(session: Session, batch: DisposalBatch, on: date):
         if decision.outcome:
             continue
         reason = _pull_reason(session, decision, box, klass, on)
-        yield decision, box, (None if reason else _OUTCOME[decision.decision]), reason
+        yield decision, box, (None if reason else OUTCOME_OF[decision.decision]), reason
 
 
 def _validate_completion(batch: DisposalBatch, on: date) -> None:
@@ -731,12 +739,12 @@ def complete(db: Database, actor: str, batch_id: int, on: date, method: str, con
         _open(batch)
         _validate_completion(batch, on)
         approvers = {d.approved_by for d, *_ in _decision_rows(session, batch.id)
-                     if d.approval == "approved" and not d.outcome}
+                     if d.approval == ApprovalState.APPROVED and not d.outcome}
         if actor in approvers:
             raise PermissionDenied(f"{actor} approved boxes in batch {batch_id}, so cannot also record "
                                    "their destruction: another records manager completes it")
         already = [{"barcode": box.barcode, "reason": d.outcome_reason}
-                   for d, box, *_ in _decision_rows(session, batch.id) if d.outcome == "pulled"]
+                   for d, box, *_ in _decision_rows(session, batch.id) if d.outcome == Outcome.PULLED]
         plan = list(_plan(session, batch, on))
         result = _completion(batch, plan, certificate_no.strip())
         if not result.acts:
@@ -746,15 +754,15 @@ def complete(db: Database, actor: str, batch_id: int, on: date, method: str, con
         events = []
         for decision, box, outcome, reason in plan:
             if outcome is None:
-                decision.outcome, decision.outcome_reason = "pulled", reason
-                if box.status == "queued_for_disposal":
-                    box.status, box.updated_at = "in_store", audit.utcnow()
+                decision.outcome, decision.outcome_reason = Outcome.PULLED, reason
+                if box.status == BoxStatus.QUEUED_FOR_DISPOSAL:
+                    box.status, box.updated_at = BoxStatus.IN_STORE, audit.utcnow()
                 events.append(audit.Event(actor, "disposal.pull", "box", box.barcode,
                                           {"batch": batch_id}, {"reason": reason}))
                 continue
             before = {"status": box.status, "disposal_date": box.disposal_date}
-            if outcome == "extended":
-                box.disposal_date, box.status = decision.extend_to, "in_store"
+            if outcome == Outcome.EXTENDED:
+                box.disposal_date, box.status = decision.extend_to, BoxStatus.IN_STORE
             else:
                 box.status, box.location_id = outcome, None
             decision.outcome = outcome
@@ -762,7 +770,7 @@ def complete(db: Database, actor: str, batch_id: int, on: date, method: str, con
             events.append(audit.Event(actor, f"box.{outcome}", "box", box.barcode, before,
                                       {"status": box.status, "disposal_date": box.disposal_date,
                                        "batch": batch_id, "certificate_no": certificate_no}))
-        batch.status, batch.completed_on, batch.method = "completed", on, method
+        batch.status, batch.completed_on, batch.method = BatchStatus.COMPLETED, on, method
         batch.contractor, batch.certificate_no = contractor.strip(), certificate_no.strip()
         batch.witnesses = "; ".join(w.strip() for w in witnesses or [] if w.strip()) or None
         batch.weight_kg = weight_kg
@@ -784,15 +792,15 @@ def _pull_reason(session: Session, decision: DisposalDecision, box: Box, klass: 
     holds = holds_on_box(session, box.id, on) or holds_on_box(session, box.id, clock.today())
     if holds:
         return f"under legal hold '{holds[0]}'"
-    if box.status == "out_on_loan":
+    if box.status == BoxStatus.OUT_ON_LOAN:
         return "out on loan: it must come back first"
     if decision.decision is None:
         return "no decision was made"
-    if decision.approval == "rejected":
+    if decision.approval == ApprovalState.REJECTED:
         return f"rejected by {decision.approved_by}: {decision.approval_note}"
-    if decision.approval != "approved":
+    if decision.approval != ApprovalState.APPROVED:
         return "not approved by the Information Asset Owner"
-    if decision.decision == "extend":
+    if decision.decision == Decision.EXTEND:
         return None
     if box.disposal_date is None:
         return f"its class {klass.code} keeps it permanently"
@@ -856,7 +864,7 @@ def backlog(db: Database, as_of: date | None = None) -> Backlog:
         destroyed = session.execute(
             select(func.count(DisposalDecision.id)).join(
                 DisposalBatch, DisposalBatch.id == DisposalDecision.batch_id)
-            .where(DisposalDecision.outcome == "destroyed",
+            .where(DisposalDecision.outcome == Outcome.DESTROYED,
                    DisposalBatch.completed_on > as_of - timedelta(days=365),
                    DisposalBatch.completed_on <= as_of)).scalar_one()
         open_mm = session.execute(
@@ -865,6 +873,6 @@ def backlog(db: Database, as_of: date | None = None) -> Backlog:
             .join(DisposalBatch, DisposalBatch.id == DisposalDecision.batch_id)
             .where(DisposalBatch.status.in_(OPEN_BATCH), DisposalDecision.outcome.is_(None),
                    or_(DisposalDecision.decision.is_(None),
-                       DisposalDecision.decision != "extend"))).scalar_one()
+                       DisposalDecision.decision != Decision.EXTEND))).scalar_one()
     return Backlog(as_of, boxes_, mm / 1000, oldest, [tuple(r) for r in by_directorate], bands,
                    destroyed, open_mm / 1000)

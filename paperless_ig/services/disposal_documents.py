@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, Conflict
+from paperless_ig.domain.states import BatchStatus, Outcome
 from paperless_ig.exports.certificates import (
     ApprovalList,
     ApprovalRow,
@@ -120,12 +121,12 @@ def approval_lists(db: Database, batch_id: int, *, today: date | None = None,
     records manager who made the batch. A cancelled batch has no lists.
     """
     batch = get_batch(db, batch_id)
-    if batch.status == "cancelled":
+    if batch.status == BatchStatus.CANCELLED:
         raise Conflict(f"batch {batch_id} was cancelled: it has nothing to approve")
     extras = _extras(db, batch)
     groups: dict[str, list[DecisionInfo]] = {}
     for decision in batch.decisions:
-        if decision.outcome != "pulled":
+        if decision.outcome != Outcome.PULLED:
             groups.setdefault(_iao_key(decision), []).append(decision)
     preparer = extras.person(prepared_by or batch.created_by)
     lists = {}
@@ -188,10 +189,10 @@ def write_approval_lists(db: Database, batch_id: int, out_dir: str | Path,
 def certificate(db: Database, batch_id: int, *, today: date | None = None) -> Certificate:
     """The certificate of destruction of a completed batch; Conflict for any other batch."""
     batch = get_batch(db, batch_id)
-    if batch.status != "completed" or batch.completed_on is None:
+    if batch.status != BatchStatus.COMPLETED or batch.completed_on is None:
         raise Conflict(f"batch {batch_id} is {batch.status}: a certificate of destruction is issued "
                        "only once the batch is completed")
-    if not any(d.outcome in ("destroyed", "transferred") for d in batch.decisions):
+    if not any(d.outcome in (Outcome.DESTROYED, Outcome.TRANSFERRED) for d in batch.decisions):
         raise Conflict(f"batch {batch_id} destroyed and transferred no box: there is nothing to "
                        "certify")
     extras = _extras(db, batch)
@@ -200,13 +201,13 @@ def certificate(db: Database, batch_id: int, *, today: date | None = None) -> Ce
         extra = extras.boxes[d.barcode]
         return CertificateRow(d.barcode, d.team, extra.team_name, d.class_code, d.date_from, d.date_to,
                               extra.width_mm, extra.weight_kg, reason,
-                              d.extend_to if d.outcome == "extended" else None)
+                              d.extend_to if d.outcome == Outcome.EXTENDED else None)
 
     def section(outcome: str) -> tuple[CertificateRow, ...]:
         chosen = sorted((d for d in batch.decisions if d.outcome == outcome), key=lambda d: d.barcode)
-        if outcome == "pulled":
+        if outcome == Outcome.PULLED:
             return tuple(row(d, d.outcome_reason) for d in chosen)
-        if outcome == "extended":
+        if outcome == Outcome.EXTENDED:
             return tuple(row(d, d.reason) for d in chosen)
         return tuple(row(d) for d in chosen)
 
@@ -214,7 +215,7 @@ def certificate(db: Database, batch_id: int, *, today: date | None = None) -> Ce
     weight = batch.weight_kg
     if weight is None and destroyed and all(r.weight_kg is not None for r in destroyed):
         weight = sum(r.weight_kg or 0 for r in destroyed)
-    carried_out = [d for d in batch.decisions if d.outcome in ("destroyed", "transferred")]
+    carried_out = [d for d in batch.decisions if d.outcome in (Outcome.DESTROYED, Outcome.TRANSFERRED)]
     approvers = sorted({extras.person(d.approved_by) for d in carried_out if d.approved_by})
     witnesses = tuple(w.strip() for w in (batch.witnesses or "").split(";") if w.strip())
     return Certificate(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput, Conflict, NotFound
 from paperless_ig.domain.roles import RECORDS_WORK
+from paperless_ig.domain.states import OPEN_BATCH, BoxStatus, Outcome
 from paperless_ig.services import audit, users
 from paperless_ig.services.holds_query import active_hold, scope_covers_box
 from paperless_ig.store.database import Database
@@ -30,8 +31,6 @@ from paperless_ig.store.models import (
     RetentionClass,
     Team,
 )
-
-OPEN_BATCH = ("draft", "submitted", "approved")
 
 
 @dataclass(frozen=True)
@@ -131,9 +130,9 @@ def pull_held_from_batches(session, actor: str, as_of: date) -> list[tuple[str, 
             continue
         seen.add(decision.id)
         reason = f"placed under legal hold '{hold_name}'"
-        decision.outcome, decision.outcome_reason = "pulled", reason
-        if box.status == "queued_for_disposal":
-            box.status, box.updated_at = "in_store", audit.utcnow()
+        decision.outcome, decision.outcome_reason = Outcome.PULLED, reason
+        if box.status == BoxStatus.QUEUED_FOR_DISPOSAL:
+            box.status, box.updated_at = BoxStatus.IN_STORE, audit.utcnow()
         audit.record(session, actor, "disposal.pull", "box", box.barcode,
                      {"batch": decision.batch_id}, {"outcome": "pulled", "reason": reason})
         pulled.append((box.barcode, reason))

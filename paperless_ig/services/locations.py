@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 from paperless_ig.domain.barcodes import LOCATION_PREFIX, make_barcode
 from paperless_ig.domain.errors import BadInput, Conflict
 from paperless_ig.domain.roles import DESK_WORK
+from paperless_ig.domain.states import SHELVED_BOX
 from paperless_ig.services import audit, users
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, Location
 from paperless_ig.store.sequences import allocate
-
-SHELVED_STATUSES = ("in_store", "out_on_loan", "held", "queued_for_disposal", "digitised")
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class LocationInfo:
 def occupancy(session: Session, location_id: int) -> int:
     return session.execute(
         select(func.count(Box.id)).where(Box.location_id == location_id,
-                                         Box.status.in_(SHELVED_STATUSES))
+                                         Box.status.in_(SHELVED_BOX))
     ).scalar_one()
 
 

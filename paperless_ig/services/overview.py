@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from paperless_ig.domain.states import SHELVED_BOX
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, Location, RetentionClass, Team
 
@@ -32,8 +33,7 @@ def overview(db: Database) -> Overview:
         return Overview(
             boxes=count(select(func.count(Box.id))),
             boxes_in_store=count(select(func.count(Box.id)).where(
-                Box.status.in_(("in_store", "out_on_loan", "held", "queued_for_disposal",
-                                "digitised")))),
+                Box.status.in_(SHELVED_BOX))),
             teams=count(select(func.count(Team.id))),
             classes=count(select(func.count(RetentionClass.id))),
             locations=count(select(func.count(Location.id))),

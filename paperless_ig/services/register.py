@@ -51,8 +51,8 @@ from paperless_ig.domain import barcodes, clock
 from paperless_ig.domain.errors import BadInput, Conflict, ImportRejected, RowError
 from paperless_ig.domain.retention import Period, Trigger, disposal_date
 from paperless_ig.domain.roles import DESK_WORK, RECORDS_WORK
+from paperless_ig.domain.states import SHELVED_BOX, BoxStatus
 from paperless_ig.services import audit, sheets, users
-from paperless_ig.services.locations import SHELVED_STATUSES
 from paperless_ig.services.progress import ProgressFn, Throttled
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import STANDARD_BOX_WIDTH_MM, Box, Counter, Location, RetentionClass, Team
@@ -588,7 +588,7 @@ class _Checker:
             chunk = ids[start:start + LOOKUP_CHUNK]
             for location_id, count in self.session.execute(
                 select(Box.location_id, func.count(Box.id))
-                .where(Box.location_id.in_(chunk), Box.status.in_(SHELVED_STATUSES))
+                .where(Box.location_id.in_(chunk), Box.status.in_(SHELVED_BOX))
                 .group_by(Box.location_id)
             ):
                 by_id[location_id].occupied = count
@@ -658,7 +658,7 @@ def _box_row(row: _Row, now: datetime) -> dict:
         "trigger_date": row.trigger_date, "disposal_date": row.disposal,
         "received_on": row.received, "security": "official", "width_mm": STANDARD_BOX_WIDTH_MM,
         "weight_kg": None, "location_id": row.place.id if row.place else None,
-        "status": "in_store", "digitised_on": None, "version": 1, "updated_at": now,
+        "status": BoxStatus.IN_STORE, "digitised_on": None, "version": 1, "updated_at": now,
     }
 
 
@@ -668,7 +668,7 @@ def _event(actor: str, source: str, row: _Row) -> audit.Event:
              "title": row.title, "date_from": row.dates["date_from"], "date_to": row.dates["date_to"],
              "trigger_date": row.trigger_date, "disposal_date": row.disposal,
              "received_on": row.received, "location": row.place.code if row.place else None,
-             "legacy": row.sequence is None, "status": "in_store"}
+             "legacy": row.sequence is None, "status": BoxStatus.IN_STORE}
     if row.barcode != row.raw_barcode:
         after["barcode_as_given"] = row.raw_barcode
     return audit.Event(actor, "box.import", "box", row.barcode, None, after)

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from paperless_ig.domain.errors import BadInput, PaperlessError
 from paperless_ig.domain.roles import DESK_WORK
+from paperless_ig.domain.states import SHELVED_BOX, BoxStatus
 from paperless_ig.services import audit, users
 from paperless_ig.services.boxes import find_box, identify, location_from_scan
-from paperless_ig.services.locations import SHELVED_STATUSES
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, Location, Stocktake, StocktakeItem
 
@@ -59,8 +59,8 @@ def _compare(session: Session, location_code: str,
              scanned: list[str]) -> tuple[Location, StocktakeReport, dict]:
     location = location_from_scan(session, location_code)
     expected = list(session.execute(
-        select(Box.barcode).where(Box.location_id == location.id, Box.status.in_(SHELVED_STATUSES),
-                                  Box.status != "out_on_loan").order_by(Box.barcode)
+        select(Box.barcode).where(Box.location_id == location.id, Box.status.in_(SHELVED_BOX),
+                                  Box.status != BoxStatus.OUT_ON_LOAN).order_by(Box.barcode)
     ).scalars())
     found, elsewhere, unknown, seen, boxes = [], [], [], set(), {}
     for raw in scanned:

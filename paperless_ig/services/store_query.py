@@ -12,10 +12,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true
 
+from paperless_ig.domain import clock
 from paperless_ig.domain.barcodes import clean_scanned
 from paperless_ig.domain.errors import BadInput
+from paperless_ig.domain.states import BoxStatus
+from paperless_ig.services.disposal import due_condition
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, BoxFile, Directorate, Location, RetentionClass, Team
 
@@ -46,6 +49,7 @@ class BoxRow:
     disposal_date: date | None
     location: str | None
     status: str
+    due: bool = False  # in the due queue today: past its date, not held, not on loan
 
 
 # (key, heading, the column sorted on)
@@ -116,17 +120,19 @@ def count(db: Database, f: BoxFilter) -> int:
 
 
 def page(db: Database, f: BoxFilter, sort: str = "received", descending: bool = True,
-         offset: int = 0, limit: int = PAGE_SIZE) -> list[BoxRow]:
+         offset: int = 0, limit: int = PAGE_SIZE, as_of: date | None = None) -> list[BoxRow]:
+    """One page of rows; each says whether the box is due, by the due queue's own rule."""
     if sort not in _SORT:
         raise BadInput(f"cannot sort on {sort!r}")
     column = _SORT[sort]
     order = (column.desc(), Box.id.desc()) if descending else (column.asc(), Box.id.asc())
-    query = _joined(select(Box.id, Box.barcode, Team.code, RetentionClass.code, Box.title,
-                           Box.received_on, Box.disposal_date, Location.code, Box.status)
-                    .select_from(Box))
-    query = _where(query, f).order_by(*order).offset(offset).limit(limit)
     with db.read() as session:
-        return [BoxRow(*row) for row in session.execute(query)]
+        due = case((due_condition(session, as_of or clock.today()), true()), else_=false())
+        query = _joined(select(Box.id, Box.barcode, Team.code, RetentionClass.code, Box.title,
+                               Box.received_on, Box.disposal_date, Location.code, Box.status, due)
+                        .select_from(Box))
+        query = _where(query, f).order_by(*order).offset(offset).limit(limit)
+        return [BoxRow(*row[:-1], due=bool(row[-1])) for row in session.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,5 @@ def choices(db: Database) -> FilterChoices:
                 select(Directorate.name).distinct().order_by(Directorate.name)).scalars()),
             classes=list(session.execute(
                 select(RetentionClass.code).order_by(RetentionClass.code)).scalars()),
-            statuses=["in_store", "out_on_loan", "queued_for_disposal", "held", "digitised",
-                      "destroyed", "transferred"],
+            statuses=list(BoxStatus),
         )

@@ -81,6 +81,15 @@ from PySide6.QtWidgets import (
 from paperless_ig.domain import clock
 from paperless_ig.domain.errors import PaperlessError
 from paperless_ig.domain.roles import RECORDS_WORK
+from paperless_ig.domain.states import (
+    BATCH_STATUS_LABELS,
+    DECISION_LABELS,
+    OPEN_BATCH,
+    ApprovalState,
+    BatchStatus,
+    Decision,
+    Outcome,
+)
 from paperless_ig.services import disposal, holds, schedule, teams, users
 from paperless_ig.services.disposal import (
     METHODS,
@@ -107,7 +116,6 @@ MAX_BATCH = 5000  # create_batch's own limit: one batch is one contractor's coll
 AS_OF_DELAY_MS = 400  # typing a date pauses this long before the queue is asked again
 PREVIEW_DPI = 80  # an A4 page about 660 pixels wide
 WARNING_COLOUR, OK_COLOUR = QColor("#b3261e"), QColor("#1b6e20")
-OPEN = ("draft", "submitted", "approved")
 
 # (key, label, due_page sort, due_groups grouping; None: the backlog's age bands)
 GROUPINGS = (
@@ -132,14 +140,6 @@ ACTION_LABELS = {
     "review": "review",
     "transfer_to_archives": "transfer to archives",
 }
-STATUS_LABELS = {
-    "draft": "draft",
-    "submitted": "partly approved",
-    "approved": "approved",
-    "completed": "completed",
-    "cancelled": "cancelled",
-}
-DECISION_LABELS = {"destroy": "destroy", "transfer": "transfer to archives", "extend": "extend"}
 
 
 def date_text(value: date | None, none: str = "—") -> str:
@@ -178,21 +178,21 @@ class BatchRow:
     @classmethod
     def of(cls, info: BatchInfo) -> BatchRow:
         waiting = frozenset(d.iao_login for d in info.decisions
-                            if d.iao_login and not d.outcome and d.approval == "pending")
+                            if d.iao_login and not d.outcome and d.approval == ApprovalState.PENDING)
         return cls(info.batch_id, info.status, info.created_by, info.created_at, info.as_of,
                    len(info.decisions), tuple(waiting_names(info)), waiting, info.certificate_no,
                    info.completed_on)
 
     def waiting_text(self) -> str:
-        if self.status == "completed":
+        if self.status == BatchStatus.COMPLETED:
             return f"completed {date_text(self.completed_on)} · certificate {self.certificate_no or '—'}"
-        if self.status == "cancelled":
+        if self.status == BatchStatus.CANCELLED:
             return "—"
         return ", ".join(self.waiting_for) or "nobody: ready to complete"
 
     @property
     def open(self) -> bool:
-        return self.status in OPEN
+        return self.status in OPEN_BATCH
 
 
 def person(name: str | None, login: str | None) -> str:
@@ -247,15 +247,16 @@ def complete_question(batch_id: int, plan: Completion, on: date, contractor: str
 
 def approvable(d: DecisionInfo, login: str) -> bool:
     """A box ``login`` may approve now: theirs, decided, still waiting (never a rejected one)."""
-    return d.iao_login == login and not d.outcome and d.approval == "pending" and d.decision is not None
+    return (d.iao_login == login and not d.outcome and d.approval == ApprovalState.PENDING
+            and d.decision is not None)
 
 
 def overturnable(d: DecisionInfo, login: str) -> bool:
-    return d.iao_login == login and not d.outcome and d.approval == "rejected"
+    return d.iao_login == login and not d.outcome and d.approval == ApprovalState.REJECTED
 
 
 def approval_text(d: DecisionInfo) -> str:
-    if d.approval == "pending":
+    if d.approval == ApprovalState.PENDING:
         return "waiting" if d.decision else "—"
     return f"{d.approval} by {d.approved_by}" if d.approved_by else d.approval
 
@@ -263,7 +264,7 @@ def approval_text(d: DecisionInfo) -> str:
 def decision_text(d: DecisionInfo) -> str:
     if d.decision is None:
         return "to decide"
-    if d.decision == "extend":
+    if d.decision == Decision.EXTEND:
         return f"extend to {date_text(d.extend_to)}"
     return DECISION_LABELS.get(d.decision, d.decision)
 
@@ -322,12 +323,12 @@ class DecisionsModel(ListTableModel):
                     return "The schedule says review: choose destroy, transfer or extend"
                 return text if column in (4, 5, 6) and text else None
             return text
-        mine = d.iao_login == self.login and not d.outcome and d.approval == "pending" and d.decision
+        mine = approvable(d, self.login)
         if role == Qt.ItemDataRole.FontRole and mine:
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and (
-                (column == 4 and d.decision is None) or (column == 5 and d.approval == "rejected")
-                or (column == 6 and d.outcome == "pulled")):
+                (column == 4 and d.decision is None) or (column == 5 and d.approval == ApprovalState.REJECTED)
+                or (column == 6 and d.outcome == Outcome.PULLED)):
             return self._warning
         return None
 
@@ -1334,7 +1335,7 @@ class DisposalPage(QWidget):
         bold.setBold(True)
         for row, batch in enumerate(self.batches):
             waiting = batch.waiting_text()
-            values = (f"Batch {batch.batch_id}", STATUS_LABELS.get(batch.status, batch.status),
+            values = (f"Batch {batch.batch_id}", BATCH_STATUS_LABELS.get(batch.status, batch.status),
                       f"{date_text(batch.created_at.date())} by {batch.created_by}", f"{batch.boxes:,}",
                       waiting)
             for column, text in enumerate(values):
@@ -1410,7 +1411,8 @@ class DisposalPage(QWidget):
         self.decisions_model.set_rows(info.decisions)
         if selected:
             self.select_decisions([b for b in info.barcodes if b in selected])
-        self.batch_title.setText(f"Batch {info.batch_id} — {STATUS_LABELS.get(info.status, info.status)}")
+        status = BATCH_STATUS_LABELS.get(info.status, info.status)
+        self.batch_title.setText(f"Batch {info.batch_id} — {status}")
         counts = Counter(d.decision for d in info.decisions if not d.outcome)
         parts = [f"{counts[k]:,} {label}" for k, label in (
             ("destroy", "to destroy"), ("transfer", "to transfer"), ("extend", "to extend"),
@@ -1418,7 +1420,7 @@ class DisposalPage(QWidget):
         created = info.created_at.date() if isinstance(info.created_at, datetime) else info.created_at
         facts = (f"Made {date_text(created)} by {info.created_by} from boxes due by "
                  f"{date_text(info.as_of)} · {theme.plural(len(info.decisions), 'box', 'boxes')}")
-        if parts and info.status in OPEN:
+        if parts and info.status in OPEN_BATCH:
             facts += ": " + ", ".join(parts)
         self.batch_facts.setText(facts)
         self.batch_next.setText(self.next_step(info))
@@ -1427,9 +1429,9 @@ class DisposalPage(QWidget):
 
     def next_step(self, info: BatchInfo) -> str:
         """One sentence: what this batch needs next, and from whom."""
-        if info.status == "cancelled":
+        if info.status == BatchStatus.CANCELLED:
             return "Cancelled: its boxes went back to the due queue."
-        if info.status == "completed":
+        if info.status == BatchStatus.COMPLETED:
             outcomes = Counter(d.outcome for d in info.decisions)
             done = ", ".join(f"{outcomes[k]:,} {k}" for k in ("destroyed", "transferred", "extended",
                                                                "pulled") if outcomes[k])
@@ -1446,7 +1448,8 @@ class DisposalPage(QWidget):
         if undecided:
             return (f"{theme.plural(undecided, 'box needs', 'boxes need')} a decision (the schedule "
                     "says review): select them and choose Set decision….")
-        pending = Counter(person(d.iao, d.iao_login) for d in open_rows if d.approval == "pending")
+        pending = Counter(person(d.iao, d.iao_login) for d in open_rows
+                          if d.approval == ApprovalState.PENDING)
         if pending:
             who = "; ".join(f"{name}, {theme.plural(count, 'box', 'boxes')}"
                             for name, count in sorted(pending.items()))
@@ -1626,7 +1629,7 @@ class DisposalPage(QWidget):
             rows = []  # none of theirs: let the service say why not
         else:
             rows = [d for d in mine if approvable(d, self.login)]
-            rejected = [d for d in mine if d.approval == "rejected"]
+            rejected = [d for d in mine if d.approval == ApprovalState.REJECTED]
             stay = theme.plural(len(rejected), "box you rejected stays", "boxes you rejected stay")
             if not rows:
                 self.show_message("Nothing of yours waits for approval here"
@@ -1647,7 +1650,8 @@ class DisposalPage(QWidget):
             left = sum(1 for d in done.info.decisions if overturnable(d, login))
             if left:
                 text += f"; {left:,} you rejected left rejected"
-            self._done(f"{text}. The batch is now {STATUS_LABELS.get(done.info.status, done.info.status)}.")
+            status = BATCH_STATUS_LABELS.get(done.info.status, done.info.status)
+            self._done(f"{text}. The batch is now {status}.")
             self._show_batch_info(done.info)
             self._batch_changed(done.info)
 
@@ -1712,7 +1716,8 @@ class DisposalPage(QWidget):
         db, login, batch_id = self.db, self.login, batch.batch_id
 
         def rejected(info: BatchInfo) -> None:
-            count = sum(1 for d in info.decisions if d.approval == "rejected" and d.approved_by == login)
+            count = sum(1 for d in info.decisions
+                        if d.approval == ApprovalState.REJECTED and d.approved_by == login)
             self._done(f"Rejected in batch {batch_id}: {theme.plural(count, 'box', 'boxes')} stay in "
                        "the store when the batch is completed.")
             self._show_batch_info(info)
@@ -1938,18 +1943,19 @@ class DisposalPage(QWidget):
             button.setToolTip(tip)
 
         batch = self.batch
-        is_open = batch is not None and batch.status in OPEN
+        is_open = batch is not None and batch.status in OPEN_BATCH
         chosen = bool(self.selected_decisions())
         self.decide_button.setEnabled(idle and manage and is_open and chosen)
         self.remove_button.setEnabled(idle and manage and is_open and chosen)
         self.cancel_button.setEnabled(idle and manage and is_open)
         self.lists_button.setEnabled(idle and manage and is_open)
         approved = is_open and batch is not None and any(
-            d.approval == "approved" and not d.outcome for d in batch.decisions)
+            d.approval == ApprovalState.APPROVED and not d.outcome for d in batch.decisions)
         self.complete_button.setEnabled(idle and manage and approved)
         self.complete_button.setToolTip("" if approved or not is_open else
                                         "Complete… comes once the IAO has approved at least one box.")
-        self.certificate_button.setEnabled(idle and batch is not None and batch.status == "completed")
+        done = batch is not None and batch.status == BatchStatus.COMPLETED
+        self.certificate_button.setEnabled(idle and done)
         iao = is_open and batch is not None and any(
             d.iao_login == self.login and not d.outcome for d in batch.decisions)
         self.approve_button.setEnabled(idle and iao and any(approvable(d, self.login)

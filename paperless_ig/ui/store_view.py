@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from paperless_ig.domain import clock
+from paperless_ig.domain.states import BOX_STATUS_LABELS, CLOSED_BOX
 from paperless_ig.services import boxes, store_query, teams
 from paperless_ig.services.store_query import COLUMNS, PAGE_SIZE, BoxFilter, BoxRow
 from paperless_ig.store.database import Database
@@ -70,16 +71,10 @@ COLUMN_SAMPLES = {
 }
 DATE_COLUMNS = ("received", "disposal")
 OVERDUE_HEADINGS = ("Barcode", "Team", "Issued", "Due back", "Days overdue")
-STILL_IN_STORE = "in_store"
 
 
 def date_text(value: date | None, none: str = "—") -> str:
     return value.strftime("%d/%m/%Y") if value else none
-
-
-def past_disposal(row: BoxRow, today: date) -> bool:
-    """On the shelf after its disposal date: the records manager should review it."""
-    return row.status == STILL_IN_STORE and row.disposal_date is not None and row.disposal_date < today
 
 
 def cell_text(row: BoxRow, key: str) -> str:
@@ -97,7 +92,7 @@ def cell_text(row: BoxRow, key: str) -> str:
         return date_text(row.disposal_date, "permanent")
     if key == "location":
         return row.location or "not shelved"
-    return boxes.STATUS_LABELS.get(row.status, row.status)
+    return BOX_STATUS_LABELS.get(row.status, row.status)
 
 
 def sort_text(key: str, descending: bool) -> str:
@@ -286,7 +281,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         self.directorate = ChoiceBox("Directorate filter")
         self.klass = ChoiceBox("Retention class filter")
         self.status = ChoiceBox("Status filter")
-        self.status.set_choices([(label, key) for key, label in boxes.STATUS_LABELS.items()])
+        self.status.set_choices([(label, key) for key, label in BOX_STATUS_LABELS.items()])
         self.location = QLineEdit()
         self.location.setPlaceholderText("e.g. A-001")
         self.location.setAccessibleName("Location filter")
@@ -617,7 +612,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         key = COLUMN_KEYS[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(row, key)
-        if key == "disposal" and past_disposal(row, self.today):
+        if key == "disposal" and row.due:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return self._warning
             if role == Qt.ItemDataRole.FontRole:
@@ -626,7 +621,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
                 return "Past its disposal date and still in store: due for review"
         if role == Qt.ItemDataRole.ToolTipRole and key in ("title", "status"):
             return cell_text(row, key)
-        if role == Qt.ItemDataRole.ForegroundRole and row.status in boxes.CLOSED:
+        if role == Qt.ItemDataRole.ForegroundRole and row.status in CLOSED_BOX:
             return self._muted  # destroyed or transferred: history, not the shelf
         return None
 
@@ -717,7 +712,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         self.team.set_choices([(names.get(code, code), code) for code in choices.teams])
         self.directorate.set_choices([(name, name) for name in choices.directorates])
         self.klass.set_choices([(code, code) for code in choices.classes])
-        self.status.set_choices([(boxes.STATUS_LABELS.get(s, s), s) for s in choices.statuses])
+        self.status.set_choices([(BOX_STATUS_LABELS.get(s, s), s) for s in choices.statuses])
 
     # -- plumbing ---------------------------------------------------------------------
 
