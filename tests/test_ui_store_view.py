@@ -17,7 +17,8 @@ from paperless_ig.services import disposal as disposal_service
 from paperless_ig.services.overview import overview
 from paperless_ig.store.models import Box, Directorate, Loan, Team
 from paperless_ig.ui import tasks
-from paperless_ig.ui.store_view import COLUMN_KEYS, WARNING_COLOUR, ChoiceBox, OptionalDateEdit, StorePage
+from paperless_ig.ui.store_view import COLUMN_KEYS, ChoiceBox, OptionalDateEdit, StorePage
+from paperless_ig.ui.theme import WARNING_COLOUR
 from tests.conftest import ADMIN
 from tests.helpers import copied_db, make_demo_file
 

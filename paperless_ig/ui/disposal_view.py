@@ -44,7 +44,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontMetrics, QImage, QPixmap
+from PySide6.QtGui import QBrush, QDesktopServices, QFont, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -115,7 +115,6 @@ PAGE_SIZE = 200
 MAX_BATCH = 5000  # create_batch's own limit: one batch is one contractor's collection
 AS_OF_DELAY_MS = 400  # typing a date pauses this long before the queue is asked again
 PREVIEW_DPI = 80  # an A4 page about 660 pixels wide
-WARNING_COLOUR, OK_COLOUR = QColor("#b3261e"), QColor("#1b6e20")
 
 # (key, label, due_page sort, due_groups grouping; None: the backlog's age bands)
 GROUPINGS = (
@@ -141,9 +140,6 @@ ACTION_LABELS = {
     "transfer_to_archives": "transfer to archives",
 }
 
-
-def date_text(value: date | None, none: str = "—") -> str:
-    return value.strftime("%d/%m/%Y") if value else none
 
 
 def qdate(value: date) -> QDate:
@@ -185,7 +181,8 @@ class BatchRow:
 
     def waiting_text(self) -> str:
         if self.status == BatchStatus.COMPLETED:
-            return f"completed {date_text(self.completed_on)} · certificate {self.certificate_no or '—'}"
+            certificate = self.certificate_no or "—"
+            return f"completed {theme.date_text(self.completed_on)} · certificate {certificate}"
         if self.status == BatchStatus.CANCELLED:
             return "—"
         return ", ".join(self.waiting_for) or "nobody: ready to complete"
@@ -240,7 +237,7 @@ def complete_question(batch_id: int, plan: Completion, on: date, contractor: str
         rest = f"; and {len(plan.pulled) - 3:,} more" if len(plan.pulled) > 3 else ""
         more.append(f"{theme.plural(len(plan.pulled), 'box goes', 'boxes go')} back to the store, "
                     f"not destroyed ({shown}{rest}).")
-    who = (f"Destroyed on {date_text(on)} by {contractor.strip()} (their certificate "
+    who = (f"Destroyed on {theme.date_text(on)} by {contractor.strip()} (their certificate "
            f"{certificate_no.strip()}).")
     return "\n\n".join(p for p in (first, " ".join(more), who, f"Complete batch {batch_id}?") if p)
 
@@ -265,7 +262,7 @@ def decision_text(d: DecisionInfo) -> str:
     if d.decision is None:
         return "to decide"
     if d.decision == Decision.EXTEND:
-        return f"extend to {date_text(d.extend_to)}"
+        return f"extend to {theme.date_text(d.extend_to)}"
     return DECISION_LABELS.get(d.decision, d.decision)
 
 
@@ -279,7 +276,7 @@ def queue_text(box: DueBox, column: int) -> str:
     if column == 0:
         return box.barcode
     if column == 1:
-        return date_text(box.disposal_date)
+        return theme.date_text(box.disposal_date)
     if column == 2:
         return "not yet" if box.early else f"{box.days_overdue:,}"
     if column == 3:
@@ -305,7 +302,7 @@ class DecisionsModel(ListTableModel):
         self.login = login
         self._bold = QFont()
         self._bold.setBold(True)
-        self._warning = QBrush(WARNING_COLOUR)
+        self._warning = QBrush(theme.WARNING_COLOUR)
 
     def text(self, d: DecisionInfo, column: int) -> str:
         return (d.barcode, d.team, d.iao or "—", d.class_code, decision_text(d), approval_text(d),
@@ -730,7 +727,7 @@ class DisposalPage(QWidget):
         self.queue_table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self._bold = QFont(self.queue_table.font())
         self._bold.setBold(True)
-        self._warning = QBrush(WARNING_COLOUR)
+        self._warning = QBrush(theme.WARNING_COLOUR)
         self._muted = self.queue_table.palette().placeholderText()
 
         self.queue_empty = QWidget()
@@ -1052,9 +1049,9 @@ class DisposalPage(QWidget):
                               lambda offset, limit: disposal.due_page(db, as_of, sort, offset, limit))
 
     def _queue_counted(self, total: int) -> None:
-        text = f"{theme.plural(total, 'box', 'boxes')} due as of {date_text(self.as_of)}"
+        text = f"{theme.plural(total, 'box', 'boxes')} due as of {theme.date_text(self.as_of)}"
         self.queue_count.setText(text)
-        self.queue_empty_heading.setText(f"Nothing is due as of {date_text(self.as_of)}")
+        self.queue_empty_heading.setText(f"Nothing is due as of {theme.date_text(self.as_of)}")
         self.queue_stack.setCurrentIndex(0 if total else 1)
         self._queue_waiting.discard("count")
         self._queue_maybe_done()
@@ -1078,7 +1075,7 @@ class DisposalPage(QWidget):
         self._queue_waiting.clear()
         self._figures_wanted = False
         self.queue_count.setText(message)
-        self.queue_count.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.queue_count.setStyleSheet(f"color: {theme.WARNING_COLOUR.name()};")
 
     def _load_groups(self) -> None:
         _key, label, _sort, by = GROUPINGS[GROUP_KEYS.index(self.grouping)]
@@ -1162,7 +1159,7 @@ class DisposalPage(QWidget):
         self.backlog = figures
         self.figures["boxes"].setText(f"{figures.overdue_boxes:,}")
         self.figures["metres"].setText(f"{figures.overdue_metres:,.1f} m")
-        self.figures["oldest"].setText(date_text(figures.oldest_overdue))
+        self.figures["oldest"].setText(theme.date_text(figures.oldest_overdue))
         self.figures["destroyed"].setText(f"{figures.destroyed_last_12:,}")
         self.figures["open"].setText(f"{figures.next_batch_metres:,.1f} m")
         bands = " · ".join(f"{label} {count:,}" for label, count in figures.by_age)
@@ -1270,7 +1267,7 @@ class DisposalPage(QWidget):
             self._update_buttons()
             if not free:
                 self.show_message(f"Team {team} has no due boxes outside open batches as of "
-                                  f"{date_text(as_of)}.", error=True)
+                                  f"{theme.date_text(as_of)}.", error=True)
                 return
             shown = min(free, MAX_BATCH)
             extra = (f"\n\n(The team has {free:,}; a batch takes the first {MAX_BATCH:,} by disposal "
@@ -1336,7 +1333,7 @@ class DisposalPage(QWidget):
         for row, batch in enumerate(self.batches):
             waiting = batch.waiting_text()
             values = (f"Batch {batch.batch_id}", BATCH_STATUS_LABELS.get(batch.status, batch.status),
-                      f"{date_text(batch.created_at.date())} by {batch.created_by}", f"{batch.boxes:,}",
+                      f"{theme.date_text(batch.created_at.date())} by {batch.created_by}", f"{batch.boxes:,}",
                       waiting)
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
@@ -1418,8 +1415,8 @@ class DisposalPage(QWidget):
             ("destroy", "to destroy"), ("transfer", "to transfer"), ("extend", "to extend"),
             (None, "to decide")) if counts[k]]
         created = info.created_at.date() if isinstance(info.created_at, datetime) else info.created_at
-        facts = (f"Made {date_text(created)} by {info.created_by} from boxes due by "
-                 f"{date_text(info.as_of)} · {theme.plural(len(info.decisions), 'box', 'boxes')}")
+        facts = (f"Made {theme.date_text(created)} by {info.created_by} from boxes due by "
+                 f"{theme.date_text(info.as_of)} · {theme.plural(len(info.decisions), 'box', 'boxes')}")
         if parts and info.status in OPEN_BATCH:
             facts += ": " + ", ".join(parts)
         self.batch_facts.setText(facts)
@@ -1435,7 +1432,7 @@ class DisposalPage(QWidget):
             outcomes = Counter(d.outcome for d in info.decisions)
             done = ", ".join(f"{outcomes[k]:,} {k}" for k in ("destroyed", "transferred", "extended",
                                                                "pulled") if outcomes[k])
-            return (f"Completed {date_text(info.completed_on)} by {info.contractor} (their certificate "
+            return (f"Completed {theme.date_text(info.completed_on)} by {info.contractor} (their certificate "
                     f"{info.certificate_no}): {done}. Certificate… writes the certificate of "
                     "destruction.")
         open_rows = [d for d in info.decisions if not d.outcome]
@@ -1522,7 +1519,7 @@ class DisposalPage(QWidget):
             assert info is not None
             return info
 
-        what = {"extend": f"extend to {date_text(extend_to)}", "transfer": "transfer to archives"}.get(
+        what = {"extend": f"extend to {theme.date_text(extend_to)}", "transfer": "transfer to archives"}.get(
             decision, decision)
 
         def decided(info: BatchInfo) -> None:
@@ -1745,7 +1742,7 @@ class DisposalPage(QWidget):
 
         def ask(plan: Completion) -> None:
             if not plan.acts:
-                self.show_message(f"Batch {batch_id} has nothing to carry out on {date_text(on)}: "
+                self.show_message(f"Batch {batch_id} has nothing to carry out on {theme.date_text(on)}: "
                                   + "; ".join(f"{p['barcode']}: {p['reason']}" for p in plan.pulled[:3]),
                                   error=True)
                 return
@@ -1834,13 +1831,13 @@ class DisposalPage(QWidget):
         table = self.hold_table
         table.setRowCount(len(rows))
         for row, hold in enumerate(rows):
-            status = "active" if hold.active else f"released {date_text(hold.released_on)}"
+            status = "active" if hold.active else f"released {theme.date_text(hold.released_on)}"
             scope = "; ".join(hold.scope)
-            values = (hold.name, status, scope, hold.reason, hold.placed_by, date_text(hold.starts_on))
+            values = (hold.name, status, scope, hold.reason, hold.placed_by, theme.date_text(hold.starts_on))
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text if column != 1 or hold.active else
-                                f"Released {date_text(hold.released_on)}: {hold.release_reason}")
+                                f"Released {theme.date_text(hold.released_on)}: {hold.release_reason}")
                 if column == 1 and hold.active:
                     item.setForeground(self._warning)
                     item.setFont(self._bold)
@@ -1922,7 +1919,7 @@ class DisposalPage(QWidget):
 
         def released(info: HoldInfo) -> None:
             self._stale |= {"queue", "holds"}
-            self._done(f"Hold '{info.name}' released on {date_text(info.released_on)}.")
+            self._done(f"Hold '{info.name}' released on {theme.date_text(info.released_on)}.")
             self.changed.emit()
 
         self._act("Releasing the hold…", lambda _p: holds.release_hold(db, login, name, reason), released)
@@ -1986,7 +1983,7 @@ class DisposalPage(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def show_message(self, text: str, error: bool = False, folder: Path | None = None) -> None:
-        colour = WARNING_COLOUR if error else OK_COLOUR
+        colour = theme.WARNING_COLOUR if error else theme.OK_COLOUR
         self.message.setStyleSheet(f"color: {colour.name()};")
         self.message.setText(text)
         self._last_folder = folder

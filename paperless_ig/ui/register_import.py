@@ -64,8 +64,6 @@ PREVIEW_ROWS = 20
 NOT_IN_FILE = "(not in the file)"
 REGISTER_FILTER = "Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
 REJECTED_FILTER = "Excel workbook (*.xlsx);;CSV file (*.csv)"
-WARNING_COLOUR = QColor("#b3261e")  # as the Desk and Store show a refusal
-CAUTION_COLOUR = QColor("#8a4b00")  # as the deposit form shows a warning
 MAX_PREVIEW_COLUMN = 260  # px; a long description must not push the other columns away
 # The trigger date falls back to date_to (or received, for classes that run from deposit).
 TRIGGER_SOURCES = ("trigger_date", "date_to", "received")
@@ -345,12 +343,12 @@ class RegisterImportDialog(QDialog):
         self.problems_label.setWordWrap(True)
         self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problems_label.setAccessibleName("Problems with the columns")
-        _coloured(self.problems_label, WARNING_COLOUR)
+        _coloured(self.problems_label, theme.WARNING_COLOUR)
         left.addWidget(self.problems_label)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
         self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
-        _coloured(self.notes_label, CAUTION_COLOUR)
+        _coloured(self.notes_label, theme.CAUTION_COLOUR)
         left.addWidget(self.notes_label)
         left.addStretch(1)
         left_widget = QWidget()
@@ -569,7 +567,7 @@ class RegisterImportDialog(QDialog):
             return
         self._set_busy(False)
         message = error_text(exc)
-        self._status(self.file_status, message, WARNING_COLOUR)
+        self._status(self.file_status, message, theme.WARNING_COLOUR)
         self.failed.emit(message)
 
     # -- step 2: the columns -----------------------------------------------------------
@@ -793,7 +791,7 @@ class RegisterImportDialog(QDialog):
         message = error_text(exc)
         if "nothing was imported" not in message.lower():  # the transaction rolled back
             message += " Nothing was imported."
-        self._status(self.import_status, message, WARNING_COLOUR)
+        self._status(self.import_status, message, theme.WARNING_COLOUR)
         self.failed.emit(message)
 
     def _import_cancelled(self) -> None:
@@ -801,7 +799,7 @@ class RegisterImportDialog(QDialog):
             return
         self.importing = False
         self._set_busy(False)
-        self._status(self.import_status, "Cancelled: nothing was imported.", CAUTION_COLOUR)
+        self._status(self.import_status, "Cancelled: nothing was imported.", theme.CAUTION_COLOUR)
         self.cancelled.emit()
 
     # -- the result --------------------------------------------------------------------

@@ -16,8 +16,6 @@ the desk wait.
 
 from __future__ import annotations
 
-from datetime import date
-
 import shiboken6
 from PySide6.QtCore import (
     QEvent,
@@ -28,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -61,7 +59,6 @@ from paperless_ig.ui.tasks import error_text, run_task, while_alive
 SEARCH_DELAY_MS = 250  # typing pauses this long before the table asks again
 DETAIL_DELAY_MS = 120  # holding an arrow key fetches the box it stops on, not every box passed
 DEFAULT_SORT = ("received", True)  # newest deposits first
-WARNING_COLOUR = QColor("#b3261e")
 ANY = "Any"
 COLUMN_KEYS = tuple(key for key, _heading, _column in COLUMNS)
 # Columns are sized from sample text, never by measuring a million rows.
@@ -72,9 +69,6 @@ COLUMN_SAMPLES = {
 DATE_COLUMNS = ("received", "disposal")
 OVERDUE_HEADINGS = ("Barcode", "Team", "Issued", "Due back", "Days overdue")
 
-
-def date_text(value: date | None, none: str = "—") -> str:
-    return value.strftime("%d/%m/%Y") if value else none
 
 
 def cell_text(row: BoxRow, key: str) -> str:
@@ -87,9 +81,9 @@ def cell_text(row: BoxRow, key: str) -> str:
     if key == "title":
         return row.title
     if key == "received":
-        return date_text(row.received_on)
+        return theme.date_text(row.received_on)
     if key == "disposal":
-        return date_text(row.disposal_date, "permanent")
+        return theme.date_text(row.disposal_date, "permanent")
     if key == "location":
         return row.location or "not shelved"
     return BOX_STATUS_LABELS.get(row.status, row.status)
@@ -210,7 +204,7 @@ class OverdueModel(ListTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (loan.barcode, loan.team, date_text(loan.issued_on), date_text(loan.due_on),
+            return (loan.barcode, loan.team, theme.date_text(loan.issued_on), theme.date_text(loan.due_on),
                     theme.plural(loan.days_overdue, "day"))[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -353,7 +347,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._box_row_changed)
         self._bold = QFont(self.table.font())
         self._bold.setBold(True)
-        self._warning = QBrush(WARNING_COLOUR)
+        self._warning = QBrush(theme.WARNING_COLOUR)
         self._muted = self.table.palette().placeholderText()
 
         self.results = QStackedWidget()
@@ -445,7 +439,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
         self.card.empty.setText("Choose a box in the list to see its team, class, shelf, disposal "
                                 "date and history here.")
         self.detail_message = theme.paragraph("")
-        self.detail_message.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.detail_message.setStyleSheet(f"color: {theme.WARNING_COLOUR.name()};")
         self.detail_message.hide()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -574,7 +568,7 @@ class StorePage(theme.ReloadWhenShown, QWidget):
     def _load_failed(self, message: str) -> None:
         self._waiting.clear()
         self.count_label.setText(message)
-        self.count_label.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.count_label.setStyleSheet(f"color: {theme.WARNING_COLOUR.name()};")
         if self._again:
             self._again = False
             self._load_boxes()

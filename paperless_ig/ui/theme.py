@@ -7,12 +7,18 @@ spacing are fixed here.
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 # A line of body text this wide (in pixels at 96 dpi) holds about 80 characters.
 COLUMN_WIDTH = 680
+# One meaning, one colour, on every screen.
+WARNING_COLOUR = QColor("#b3261e")  # a refusal, a failure, a date that has passed
+CAUTION_COLOUR = QColor("#8a4b00")  # something to check before going on
+OK_COLOUR = QColor("#1b6e20")  # done, found, approved
 
 STYLE_SHEET = """
 QListWidget#nav {
@@ -139,6 +145,11 @@ def centred_column(page: QWidget, top_stretch: int = 1, bottom_stretch: int = 3)
     outer.addLayout(row)
     outer.addStretch(bottom_stretch)
     return inner
+
+
+def date_text(value: date | None, none: str = "—") -> str:
+    """A date as people here write it (31/03/2026); ``none`` for no date."""
+    return value.strftime("%d/%m/%Y") if value else none
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

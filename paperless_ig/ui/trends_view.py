@@ -102,7 +102,6 @@ FORECAST_COLOUR = QColor("#c65400")  # the forecast: orange, dashed (apart in co
 PRIOR_COLOUR = QColor("#a7b4c4")  # the 12 months before: a pale slate behind the blue
 MARKER_COLOUR = QColor("#5f6b7a")
 FADED_ALPHA = 70  # bars of other directorates while one is drilled into
-WARNING_COLOUR = QColor("#b3261e")
 MUTED_COLOUR = QColor("#6b7480")
 GOOD_COLOUR = QColor("#2e7d32")
 # Axis values are doubles: with localised numbers "%d" draws no labels at all, "%.0f" draws "12,000".
@@ -187,9 +186,6 @@ def years_text(years: float | None, store: StoreTrend) -> str:
     return f"{years:,.1f} years"
 
 
-def date_text(value: date | None, none: str = "—") -> str:
-    return value.strftime("%d/%m/%Y") if value else none
-
 
 def effect_text(item: PlanItem) -> str:
     """The effect in a few words: the verdict, and boxes before → after the action."""
@@ -208,12 +204,12 @@ def effect_tip(item: PlanItem) -> str:
         return "no action date yet: give one when the agreed action takes effect"
     if not effect.months:
         return {
-            "not yet": f"The action date ({date_text(effect.action_on)}) has not come yet.",
+            "not yet": f"The action date ({theme.date_text(effect.action_on)}) has not come yet.",
             "too early": "Less than a month has passed since the action.",
         }.get(effect.verdict, effect.verdict)
     span = theme.plural(effect.months, "month")
     text = (f"{effect.verdict.capitalize()}: {effect.before:,} boxes in the {span} before "
-            f"{date_text(effect.action_on)}, {effect.after:,} in the {span} from it")
+            f"{theme.date_text(effect.action_on)}, {effect.after:,} in the {span} from it")
     if effect.year_before:
         text += f"; {effect.year_before:,} in the same months a year earlier"
     if effect.verdict == "too early":
@@ -294,7 +290,7 @@ class TeamTrendsModel(ListTableModel):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ForegroundRole and column == 5 and trend.change is not None:
             if trend.change >= trends.GROWTH:
-                return QBrush(WARNING_COLOUR)  # more paper: the thing to act on
+                return QBrush(theme.WARNING_COLOUR)  # more paper: the thing to act on
             if trend.change <= -trends.GROWTH:
                 return QBrush(GOOD_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2, 7):
@@ -412,7 +408,7 @@ class PlanModel(ListTableModel):
             if item.effect.verdict == "fell":
                 return QBrush(GOOD_COLOUR)
             if item.effect.verdict == "did not fall":
-                return QBrush(WARNING_COLOUR)
+                return QBrush(theme.WARNING_COLOUR)
         return None
 
     @staticmethod
@@ -432,7 +428,7 @@ class PlanModel(ListTableModel):
         if column == 6:
             return item.status
         if column == 7:
-            return date_text(item.action_on)
+            return theme.date_text(item.action_on)
         if column == 8:
             return effect_text(item)
         return item.notes
@@ -1125,7 +1121,7 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
         report, plan, user = result
         self.report, self.user = report, user
         self.period.setText(f"{len(report.months)} complete months to {month_label(report.months[-1])}"
-                            f" · as of {date_text(report.as_of)}")
+                            f" · as of {theme.date_text(report.as_of)}")
         self._show_store(report.store)
         self.teams_model.set_teams(report.teams)
         names = [d.directorate for d in report.directorates]
@@ -1262,7 +1258,7 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
             item = next((i for i in self.plan if i.team == key), None)
             if item is not None and item.action_on is not None:
                 mark = ActionMark(item.action_on, f"Action: {item.action or 'agreed action'}, "
-                                                  f"{date_text(item.action_on)}")
+                                                  f"{theme.date_text(item.action_on)}")
         elif kind == "directorate":
             figures = next(d for d in report.directorates if d.directorate == key)
         else:
@@ -1326,7 +1322,7 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
         else:
             why = f"Why: {item.notes}" if item.notes else "No notes."
             self.plan_detail.setText(f"{item.team} {item.team_name}, on the plan since "
-                                     f"{date_text(item.added_on)}. {why} Effect: {effect_tip(item)}")
+                                     f"{theme.date_text(item.added_on)}. {why} Effect: {effect_tip(item)}")
         self._update_buttons()
 
     def selected_plan_item(self) -> PlanItem | None:
@@ -1351,7 +1347,7 @@ class TrendsPage(theme.ReloadWhenShown, QWidget):
         self.edit_button.setEnabled(may and not self._busy and self.selected_plan_item() is not None)
 
     def show_message(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(f"color: {WARNING_COLOUR.name()};" if error else "")
+        self.message.setStyleSheet(f"color: {theme.WARNING_COLOUR.name()};" if error else "")
         self.message.setText(text)
         (self.action_failed if error else self.action_done).emit(text)
 
