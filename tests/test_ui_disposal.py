@@ -278,3 +278,22 @@ def test_overturn_and_complete_are_offered_only_when_they_can_act(qtbot, store, 
     assert "now approved" in done.args[0]
     decision = next(d for d in disposal.get_batch(store, batch.batch_id).decisions if d.barcode == refused)
     assert (decision.approval, decision.approval_note) == ("approved", "Tribunal withdrawn")
+
+
+def test_a_look_ahead_shows_what_falls_due_but_makes_no_batch(qtbot, store, today):
+    """GIVEN the queue set to a later date WHEN boxes due only then are selected
+    THEN no batch can be made from them: the buttons are off and say why."""
+    rm = open_page(qtbot, store, RM, [])
+    with qtbot.waitSignal(rm.queue_loaded, timeout=WAIT):
+        rm.show()
+    later = date(today.year + 7, 4, 1)
+    with qtbot.waitSignal(rm.queue_loaded, timeout=WAIT) as loaded:
+        rm.set_as_of(later)
+    assert loaded.args[0] == sql_due_count(store, later) > sql_due_count(store, today)
+    rm.select_queue_rows([0, 1])
+    assert not rm.new_batch_button.isEnabled() and not rm.team_batch_button.isEnabled()
+    assert "due by today" in rm.new_batch_button.toolTip()
+    with qtbot.waitSignal(rm.queue_loaded, timeout=WAIT):
+        rm.set_as_of(today)
+    rm.select_queue_rows([0, 1])
+    assert rm.new_batch_button.isEnabled()

@@ -184,12 +184,16 @@ def due(db: Database, as_of: date | None = None, teams: list[str] | None = None,
     return boxes
 
 
-def due_count(db: Database, as_of: date | None = None, teams: list[str] | None = None) -> int:
+def due_count(db: Database, as_of: date | None = None, teams: list[str] | None = None,
+              *, free_only: bool = False) -> int:
+    """How many boxes are due; ``free_only``: only those not already in an open batch."""
     as_of = as_of or clock.today()
     with db.read() as session:
         query = select(func.count(Box.id)).where(due_condition(session, as_of))
         if teams:
             query = query.join(Team, Team.id == Box.team_id).where(Team.code.in_(teams))
+        if free_only:
+            query = query.where(_open_batch_of_box().is_(None))
         return session.execute(query).scalar_one()
 
 

@@ -1259,8 +1259,7 @@ class DisposalPage(QWidget):
         db, as_of = self.db, self.as_of
 
         def count(_progress) -> int:
-            boxes = disposal.due_page(db, as_of, "disposal", 0, MAX_BATCH * 4, teams=[team])
-            return sum(1 for box in boxes if not box.batch_id)
+            return disposal.due_count(db, as_of, [team], free_only=True)
 
         def counted(free: int) -> None:
             self._busy -= 1
@@ -1928,14 +1927,19 @@ class DisposalPage(QWidget):
     def _update_buttons(self) -> None:
         idle, manage = self._busy == 0, self.may_manage
         selection = self.queue_table.selectionModel().selectedRows()
-        self.new_batch_button.setEnabled(idle and manage and bool(selection))
+        # Batches are made from what is due by today: a look ahead is for seeing, not destroying.
+        ahead = self.as_of > clock.today()
+        self.new_batch_button.setEnabled(idle and manage and bool(selection) and not ahead)
         self.selection_label.setText(f"{len(selection):,} selected" if selection else
                                      "Select boxes (Shift or Ctrl+click), or one box of a team.")
         team = self.chosen_team()
-        self.team_batch_button.setEnabled(idle and manage and bool(team))
+        self.team_batch_button.setEnabled(idle and manage and bool(team) and not ahead)
         self.team_batch_button.setText(f"New batch for team {team}…" if team else
                                        "New batch for this &team…")
-        tip = "" if manage else "Only a records manager or an administrator makes disposal batches."
+        tip = ("" if manage and not ahead else
+               "Only a records manager or an administrator makes disposal batches." if not manage else
+               f"The queue looks ahead to {theme.date_text(self.as_of)}: batches are made from what is "
+               "due by today. Set the date back to today to make one.")
         for button in (self.new_batch_button, self.team_batch_button):
             button.setToolTip(tip)
 
