@@ -60,6 +60,8 @@ from paperless_ig.store.models import STANDARD_BOX_WIDTH_MM, Box, Counter, Locat
 FIELDS = ("barcode", "team_code", "class_code", "title", "date_from", "date_to", "trigger_date",
           "location", "received")
 REQUIRED = ("barcode", "team_code", "class_code", "title")
+# The trigger date falls back to date_to (or received, for classes that run from deposit).
+TRIGGER_SOURCES = ("trigger_date", "date_to", "received")
 DATE_FIELDS = ("date_from", "date_to", "trigger_date", "received")
 CHUNK = 10_000  # rows per executemany and per audit batch
 LOOKUP_CHUNK = 500  # values per IN (...) when looking rows up
@@ -342,12 +344,30 @@ def preview(path: str | Path, mapping: Mapping[str, str] | None = None, limit: i
         else:
             chosen[name] = title
     chosen = {name: chosen[name] for name in FIELDS if name in chosen}
-    for name in REQUIRED:
-        if name not in chosen:
-            problems.append(f"no column for {name}")
-    if not any(name in chosen for name in ("trigger_date", "date_to", "received")):
-        problems.append("no column for trigger_date (or date_to)")
+    problems += [f"no column for {name}" + (" (or date_to)" if name == "trigger_date" else "")
+                 for name in missing_fields(chosen)]
     return Preview(path.name, headings, rows, chosen, problems)
+
+
+def missing_fields(chosen) -> list[str]:
+    """The fields a register cannot be imported without; ``trigger_date`` stands for any of
+    the columns a trigger date can come from."""
+    missing = [name for name in REQUIRED if name not in chosen]
+    if not any(name in chosen for name in TRIGGER_SOURCES):
+        missing.append("trigger_date")
+    return missing
+
+
+def columns_read(mapping: dict[str, str], headings) -> dict[str, str]:
+    """Field -> the heading the import will read it from: the mapped heading, or else a heading
+    carrying the field's own name (a field left out of the mapping is still read that way)."""
+    by_key = {sheets.heading_key(h): h for h in reversed(list(headings))}
+    read = {}
+    for name in FIELDS:
+        heading = by_key.get(sheets.heading_key(mapping.get(name, name)))
+        if heading is not None:
+            read[name] = heading
+    return read
 
 
 def _columns(table: sheets.Table, mapping: dict[str, str]) -> dict[str, str]:
@@ -367,9 +387,8 @@ def _columns(table: sheets.Table, mapping: dict[str, str]) -> dict[str, str]:
         raise BadInput(f"{table.source}: mapped column(s) {', '.join(absent_mapped)} not in the "
                        f"file (found: {shown})")
     table.refuse_doubled(list(found.values()))
-    missing = [name for name in REQUIRED if name not in found]
-    if not any(name in found for name in ("trigger_date", "date_to", "received")):
-        missing.append("trigger_date (or date_to)")
+    missing = [name + (" (or date_to)" if name == "trigger_date" else "")
+               for name in missing_fields(found)]
     if missing:
         raise BadInput(f"{table.source}: missing column(s) {', '.join(missing)} (found: {shown}); "
                        "name the file's headings with a mapping, e.g. barcode=Box No")

@@ -65,8 +65,6 @@ NOT_IN_FILE = "(not in the file)"
 REGISTER_FILTER = "Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
 REJECTED_FILTER = "Excel workbook (*.xlsx);;CSV file (*.csv)"
 MAX_PREVIEW_COLUMN = 260  # px; a long description must not push the other columns away
-# The trigger date falls back to date_to (or received, for classes that run from deposit).
-TRIGGER_SOURCES = ("trigger_date", "date_to", "received")
 
 # What a records officer calls each field, with a mnemonic that no button of the dialog uses.
 FIELD_LABELS = {
@@ -140,15 +138,14 @@ def visible(text: str) -> str:
 def mapping_problems(mapping: dict[str, str], headings: Sequence[str]) -> tuple[list[str], list[str]]:
     """What stops the import (``blocking``) and what the user should know (``notes``).
 
-    Mirrors the core's column check (``register._columns``) in the dialog's
-    words. One core rule is shown as a note: a field left "not in the file"
-    is still read from a column carrying the field's own name.
+    The core decides (``register.missing_fields``, ``register.columns_read``); this says it in
+    the dialog's words, with one core rule as a note: a field left "not in the file" is still
+    read from a column carrying the field's own name.
     """
-    blocking = [f"Choose the column that holds the {label_of(name).lower()}."
-                for name in REQUIRED if name not in mapping]
-    if not any(name in mapping for name in TRIGGER_SOURCES):
-        blocking.append("Choose a column for the trigger date, or for Records to (the trigger "
-                        "date is taken from it when there is none).")
+    blocking = [("Choose a column for the trigger date, or for Records to (the trigger date is "
+                 "taken from it when there is none).") if name == "trigger_date" else
+                f"Choose the column that holds the {label_of(name).lower()}."
+                for name in register.missing_fields(mapping)]
     notes = []
     used: dict[str, list[str]] = {}
     for name, heading in mapping.items():
@@ -158,9 +155,8 @@ def mapping_problems(mapping: dict[str, str], headings: Sequence[str]) -> tuple[
         if len(names) > 1:
             notes.append(f"“{by_key.get(key, key)}” is used for "
                          f"{' and '.join(label_of(n) for n in names)}.")
-    for name in FIELDS:
-        own = by_key.get(sheets.heading_key(name))
-        if name not in mapping and own is not None:
+    for name, own in register.columns_read(mapping, headings).items():
+        if name not in mapping:
             notes.append(f"The column “{own}” will still be read as {label_of(name)}, because it "
                          "has that name; rename it in the file to leave it out.")
     return blocking, notes
