@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paperless_ig.cli import arguments, command, emit
 from paperless_ig.commands import open_db, progress_to_stderr
-from paperless_ig.domain.retention import parse_date
+from paperless_ig.domain.dates import parse_date
 from paperless_ig.services import position
 
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from paperless_ig.cli import arguments, command, emit
+from paperless_ig.domain.dates import parse_date
 from paperless_ig.domain.errors import BadInput
-from paperless_ig.domain.retention import parse_date
 from paperless_ig.services import audit, demo, schedule, teams, users
 from paperless_ig.store import integrity, migrate
 from paperless_ig.store.database import Database

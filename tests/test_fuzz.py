@@ -35,6 +35,7 @@ from sqlalchemy import func, select
 
 from paperless_ig import cli
 from paperless_ig.domain import barcodes
+from paperless_ig.domain.dates import read_date
 from paperless_ig.domain.errors import BadInput, ImportRejected, NotFound
 from paperless_ig.domain.retention import Trigger
 from paperless_ig.ocr import samples, sources
@@ -704,7 +705,7 @@ def test_register_headings_and_mappings_muddled_are_refused_by_name(register_db,
 @example("٢٠٢٠-٠١-٠١")
 def test_read_date_of_any_cell_is_a_date_nothing_or_bad_input(value):
     try:
-        read = register.read_date(value)
+        read = read_date(value)
     except BadInput as exc:
         assert one_line(str(exc))
         return

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from paperless_ig.domain import clock
 from paperless_ig.domain.barcodes import make_barcode
+from paperless_ig.domain.dates import read_date
 from paperless_ig.domain.errors import BadInput, ImportRejected, PermissionDenied
 from paperless_ig.services import audit, deposits, locations, register, schedule, teams, users
 from paperless_ig.services.progress import Cancelled
@@ -461,7 +462,7 @@ def test_empty_or_headless_files_are_refused(store, tmp_path):
     ("  ", None),
 ])
 def test_dates_are_read_from_iso_uk_text_and_real_cells(value, expected):
-    assert register.read_date(value) == expected
+    assert read_date(value) == expected
 
 
 @pytest.mark.parametrize(("value", "message"), [
@@ -473,4 +474,4 @@ def test_dates_are_read_from_iso_uk_text_and_real_cells(value, expected):
 ])
 def test_bad_dates_name_the_value(value, message):
     with pytest.raises(BadInput, match=message):
-        register.read_date(value)
+        read_date(value)

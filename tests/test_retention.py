@@ -85,3 +85,25 @@ def test_longer_periods_never_dispose_earlier(trigger, a, b):
     short, long_ = sorted((a, b))
     assert disposal_date(Trigger.CLOSURE, Period(short), trigger) <= disposal_date(
         Trigger.CLOSURE, Period(long_), trigger)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2026-03-31", date(2026, 3, 31)), ("31/03/2026", date(2026, 3, 31)), ("31.03.2026", date(2026, 3, 31)),
+    ("1/4/2026", date(2026, 4, 1)), (" 2026-3-1 ", date(2026, 3, 1)), ("", None), (None, None),
+])
+def test_one_date_reader_takes_iso_and_uk_dates(text, expected):
+    from paperless_ig.domain.dates import read_date
+
+    assert read_date(text) == expected
+
+
+@pytest.mark.parametrize("text,message", [
+    ("31/02/2026", "not a real date"), ("03/31/2026", "not a real date"), ("next tuesday", "YYYY-MM-DD"),
+    ("26-3-31", "YYYY-MM-DD"), (45000, "is a number"), ("x" * 10_000, "…"),
+])
+def test_one_date_reader_names_what_it_refuses_and_echoes_it_short(text, message):
+    from paperless_ig.domain.dates import read_date
+
+    with pytest.raises(BadInput, match=message) as raised:
+        read_date(text, "trigger date")
+    assert str(raised.value).startswith("trigger date") and len(str(raised.value)) < 200

@@ -143,13 +143,3 @@ def disposal_date(
     if period.permanent:
         return None
     return add_months(clock_start(trigger, trigger_date, received), period.months or 0)
-
-
-def parse_date(text: object, what: str = "date") -> date:
-    """An ISO date from text (or a date/datetime), with a message naming ``what``."""
-    if isinstance(text, date):
-        return text if type(text) is date else text.date()  # type: ignore[attr-defined]
-    try:
-        return date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise BadInput(f"{what} {text!r} is not a date: write it as YYYY-MM-DD") from None

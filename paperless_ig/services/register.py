@@ -48,6 +48,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paperless_ig.domain import barcodes, clock
+from paperless_ig.domain.dates import read_date
 from paperless_ig.domain.errors import BadInput, Conflict, ImportRejected, RowError
 from paperless_ig.domain.retention import Period, Trigger, disposal_date
 from paperless_ig.domain.roles import DESK_WORK, RECORDS_WORK
@@ -408,31 +409,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_date(value: Any) -> date | None:
-    """A date from a cell: a real Excel date, ISO ``2020-01-31`` or UK ``31/01/2020``."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        iso, uk = _ISO_DATE.match(text), _UK_DATE.match(text)
-        if iso or uk:
-            year, month, day = (int(g) for g in iso.groups()) if iso else (
-                int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise BadInput(f"{text!r} is not a real date") from None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise BadInput(f"{value!r} is a number, not a date: format the cell as a date")
-    raise BadInput(f"{value!r} is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")
-
-
 # -- checking ------------------------------------------------------------------
 
 
@@ -554,7 +530,7 @@ class _Checker:
     def _dates(self, row: _Row) -> None:
         for name in DATE_FIELDS:
             try:
-                row.dates[name] = read_date(self.value(row, name))
+                row.dates[name] = read_date(self.value(row, name), "")  # the row error names the field
             except BadInput as exc:
                 row.dates[name] = None
                 row.error(name, str(exc))

@@ -26,6 +26,7 @@ from sqlalchemy import Date, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from paperless_ig.domain import clock
+from paperless_ig.domain.dates import from_database
 from paperless_ig.domain.errors import BadInput, NotFound
 from paperless_ig.services.disposal import due_condition
 from paperless_ig.store.database import Database
@@ -403,7 +404,7 @@ def _exits_by_day(session: Session, as_of: date) -> list[tuple[date, int]]:
         .join(DisposalBatch, DisposalBatch.id == DisposalDecision.batch_id)
         .where(DisposalDecision.outcome.in_(EXIT_OUTCOMES), DisposalBatch.completed_on.is_not(None))
         .group_by(DisposalBatch.completed_on)).all()
-    exits = [(_as_date(day), count) for day, count in rows]
+    exits = [(from_database(day), count) for day, count in rows]
     dated = sum(count for _, count in exits)
     closed = session.execute(select(func.count(Box.id)).where(
         Box.status.in_(CLOSED_STATUSES))).scalar_one()
@@ -416,7 +417,7 @@ def _exits_by_day(session: Session, as_of: date) -> list[tuple[date, int]]:
         # SQLite keeps moments as text, where CAST(.. AS DATE) would give a number.
         day = func.date(Box.updated_at) if session.bind.dialect.name == "sqlite" \
             else cast(Box.updated_at, Date)
-        exits += [(_as_date(when), count) for when, count in session.execute(
+        exits += [(from_database(when), count) for when, count in session.execute(
             select(day, func.count(Box.id))
             .where(Box.status.in_(CLOSED_STATUSES), ~has_exit).group_by(day)).all()]
     return [(day, count) for day, count in exits if day <= as_of]
@@ -532,12 +533,12 @@ def team_trends(db: Database, as_of: date | None = None, months: int = MIN_MONTH
         season, source = _season((_own_season(own.boxes), "team"),
                                  (directorate_seasons[dir_id], "directorate"), (store_season, "store"))
         figures = own.figures(season, source)
-        first_day = _as_date(first_day)
+        first_day = from_database(first_day)
         flags = flags_for(figures["last_12"], figures["prior_12"],
                           first_day is not None and first_day < start)
         team_list.append(TeamTrend(**figures, team=code, name=name, directorate=dir_name,
                                    organisation=org_name, first_deposit=first_day,
-                                   last_deposit=_as_date(last_day), flags=tuple(flags)))
+                                   last_deposit=from_database(last_day), flags=tuple(flags)))
     ranked = sorted((t for t in team_list if t.last_12 > 0), key=lambda t: (-t.last_12, t.team))
     top = {t.team for t in ranked[:TOP_N]}
     team_list = [replace(t, flags=(*t.flags, FLAG_TOP)) if t.team in top else t for t in team_list]
@@ -548,7 +549,7 @@ def team_trends(db: Database, as_of: date | None = None, months: int = MIN_MONTH
         rows = members[dir_id]
         figures = own.figures(*_season((directorate_seasons[dir_id], "directorate"),
                                        (store_season, "store")))
-        ever_before = any(row[6] is not None and _as_date(row[6]) < start for row in rows)
+        ever_before = any(row[6] is not None and from_database(row[6]) < start for row in rows)
         directorates.append(DirectorateTrend(
             **figures, directorate=rows[0][4], organisation=rows[0][5],
             teams=tuple(sorted(row[1] for row in rows)),
@@ -564,10 +565,6 @@ def team_trends(db: Database, as_of: date | None = None, months: int = MIN_MONTH
                        tuple(_first_day(end + h) for h in range(1, 13)))
 
 
-def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def boxes_between(session: Session, team_id: int, start: date, end: date) -> int:

@@ -10,7 +10,7 @@ out off the GUI thread. After logging, the labels are one keystroke away.
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from paperless_ig.domain import clock
+from paperless_ig.domain.dates import read_date
 from paperless_ig.domain.errors import BadInput
 from paperless_ig.domain.retention import ACTION_LABELS, TRIGGER_LABELS
 from paperless_ig.exports.labels import SHEETS
@@ -46,18 +47,6 @@ from paperless_ig.ui.tasks import error_text, run_task
 
 BOX_COLUMNS = ("Title (no personal names)", "Records from", "Records to", "Trigger date", "Weight kg")
 ANSWER_CHOICES = (("Not known", "unknown"), ("Yes", "yes"), ("No", "no"))
-
-
-def parse_cell_date(text: str, what: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise BadInput(f"{what} {text!r} is not a date: write it as dd/mm/yyyy")
 
 
 def searchable_combo(name: str) -> QComboBox:
@@ -259,9 +248,9 @@ class DepositForm(QWidget):
                 except ValueError:
                     raise BadInput(f"{where}: weight {values[4]!r} is not a number") from None
             specs.append(deposits.BoxSpec(
-                values[0], parse_cell_date(values[3], f"{where}: trigger date"),
-                parse_cell_date(values[1], f"{where}: records from"),
-                parse_cell_date(values[2], f"{where}: records to"), weight))
+                values[0], read_date(values[3], f"{where}: trigger date"),
+                read_date(values[1], f"{where}: records from"),
+                read_date(values[2], f"{where}: records to"), weight))
         return specs
 
     def request(self) -> deposits.DepositRequest:
