@@ -2,7 +2,7 @@
 
 *Scan a batch*: choose (or drop) a folder or files, optionally the box for
 pages before the first cover sheet, and Start. The batch runs on the bulk
-pool through ``pipeline.run_batch``. Each finished page is pushed by the
+pool through ``scanning.run_batch``. Each finished page is pushed by the
 job's thread into a ``PageFeed`` that lives on the GUI thread; the feed
 hands pages over in batches at most five times a second, so a fast batch
 never costs a repaint per page. Thumbnails are rendered small off the GUI
@@ -70,10 +70,10 @@ from PySide6.QtWidgets import (
 
 from paperless_ig.domain.barcodes import clean_scanned
 from paperless_ig.domain.errors import PaperlessError
-from paperless_ig.ocr import analyse, pipeline, sources
-from paperless_ig.ocr.pipeline import PageDone
-from paperless_ig.services import digitisation
+from paperless_ig.ocr import analyse, sources
+from paperless_ig.services import digitisation, scanning
 from paperless_ig.services.digitisation import ReviewItem
+from paperless_ig.services.scanning import PageDone
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
 from paperless_ig.ui.search_panel import PageImage, SearchPanel, pdf_page, render_page, source_page, to_qimage
@@ -946,7 +946,7 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         self._set_running(True)
 
         def job(progress):
-            return pipeline.run_batch(db, login, paths, box=box, workers=workers, progress=progress,
+            return scanning.run_batch(db, login, paths, box=box, workers=workers, progress=progress,
                                       on_page=feed.push).as_json()
 
         run.task = run_task(self, job, on_success=while_alive(self, self._finished),

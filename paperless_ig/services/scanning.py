@@ -12,21 +12,19 @@ with its SHA-256, and index the text for search.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypdf import PdfWriter
 from sqlalchemy import delete, insert, select, text, update
 
 from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput
 from paperless_ig.domain.roles import SCANNING_WORK
 from paperless_ig.ocr import sources
-from paperless_ig.ocr.worker import PageResult, PageTask, process
+from paperless_ig.ocr.assemble import merge_pages
+from paperless_ig.ocr.worker import PageResult, PageTask, default_workers, process_all
 from paperless_ig.services import audit, users
 from paperless_ig.services.progress import Cancelled, ProgressFn, no_progress
 from paperless_ig.store.database import Database, data_dir
@@ -41,10 +39,6 @@ def documents_dir() -> Path:
     folder = Path(os.environ.get("PAPERLESS_IG_DOCUMENTS") or data_dir() / "documents")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -152,22 +146,6 @@ def _store(db: Database, result: PageResult) -> str:
     return status
 
 
-def _pool_map(tasks: list[PageTask], workers: int) -> Iterable[PageResult]:
-    """Results as pages finish, from ``workers`` processes; the pool dies with the generator."""
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield process(task)
-        return
-    context = multiprocessing.get_context("spawn")  # no forking a process that may hold Qt threads
-    pool = context.Pool(processes=workers)
-    try:
-        yield from pool.imap_unordered(process, tasks, chunksize=1)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
-
-
 @dataclass(frozen=True)
 class PageDone:
     """What the scanning screen shows as each page finishes (plain data: crosses threads)."""
@@ -227,7 +205,7 @@ def _set_status(db: Database, batch_id: int, status: str) -> None:
 def _store_each(db, tasks, workers, total, done, started, report_progress, refs_by_id, on_page):
     """Save each page as it finishes; yields once per page read."""
     read = 0
-    for result in _pool_map(tasks, workers or default_workers()):
+    for result in process_all(tasks, workers or default_workers()):
         status = _store(db, result)
         done, read = done + 1, read + 1
         if on_page is not None:
@@ -313,15 +291,7 @@ def _mark_digitised(session, actor: str, box_id: int) -> None:
 
 def _merge(session, actor: str, batch_id: int, box_id: int, barcode: str, pages) -> dict:
     out = documents_dir() / "boxes" / barcode / f"{barcode}-batch-{batch_id}.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writer = PdfWriter()
-    for page in pages:
-        writer.append(page.pdf_path)
-    partial = out.with_suffix(".pdf.part")
-    with partial.open("wb") as handle:
-        writer.write(handle)
-    partial.replace(out)
-    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    digest = merge_pages((page.pdf_path for page in pages), out)
     session.execute(delete(ScanOutput).where(ScanOutput.batch_id == batch_id, ScanOutput.box_id == box_id))
     session.add(ScanOutput(batch_id=batch_id, box_id=box_id, path=str(out), sha256=digest,
                            pages=len(pages), created_at=audit.utcnow()))
