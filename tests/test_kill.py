@@ -37,7 +37,6 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from paperless_ig.domain.barcodes import make_barcode
-from paperless_ig.ocr import samples
 from paperless_ig.services import audit, deposits, scanning, schedule, teams
 from paperless_ig.store import integrity
 from paperless_ig.store.database import Database
@@ -50,6 +49,7 @@ from paperless_ig.store.models import (
     ScanOutput,
     ScanPage,
 )
+from tests import samples
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.slow

@@ -16,9 +16,10 @@ from pypdf import PdfReader
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, select
 
-from paperless_ig.ocr import samples, tesseract
+from paperless_ig.ocr import tesseract
 from paperless_ig.services import deposits, scanning, schedule, teams
 from paperless_ig.store.models import ScanPage
+from tests import samples
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.slow

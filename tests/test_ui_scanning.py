@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from paperless_ig.ocr import samples
 from paperless_ig.services import deposits, digitisation, scanning, schedule, teams
 from paperless_ig.services.scanning import FINISHED, PageDone
 from paperless_ig.store.models import ScanPage
 from paperless_ig.ui import tasks
 from paperless_ig.ui.scanning import ScanningPage, progress_text, summary_html, time_left_text
 from paperless_ig.ui.search_panel import HTML_ROLE, SearchPanel, marked_text_html, snippet_html
+from tests import samples
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.gui
