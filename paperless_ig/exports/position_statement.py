@@ -50,9 +50,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from paperless_ig import __version__
+from paperless_ig.domain.progress import ProgressFn, no_progress
 from paperless_ig.exports.certificates import DATE_FORMAT, MARKING
 from paperless_ig.services.position import Statement, TeamRow, long_day, what_this_shows
-from paperless_ig.services.progress import ProgressFn, no_progress
 
 SHEETS = ("Summary", "Directorates", "Teams", "Disposal backlog", "Overdue boxes", "Digitisation",
           "Forward plan")

@@ -36,11 +36,11 @@ from sqlalchemy.orm import Session
 
 from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput
+from paperless_ig.domain.progress import ProgressFn, no_progress
 from paperless_ig.services import disposal, forward_plan, trends
 from paperless_ig.services.disposal import AGE_BANDS, DueBox, due_condition
 from paperless_ig.services.forward_plan import PlanItem
 from paperless_ig.services.holds_query import held_predicate
-from paperless_ig.services.progress import ProgressFn, no_progress
 from paperless_ig.services.scan_queries import needs_review
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (

@@ -21,12 +21,12 @@ from sqlalchemy import delete, insert, select, text, update
 
 from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput
+from paperless_ig.domain.progress import Cancelled, ProgressFn, no_progress
 from paperless_ig.domain.roles import SCANNING_WORK
 from paperless_ig.ocr import sources
 from paperless_ig.ocr.assemble import merge_pages
 from paperless_ig.ocr.worker import PageResult, PageTask, default_workers, process_all
 from paperless_ig.services import audit, users
-from paperless_ig.services.progress import Cancelled, ProgressFn, no_progress
 from paperless_ig.store.database import Database, data_dir
 from paperless_ig.store.models import Box, ScanBatch, ScanOutput, ScanPage
 
