@@ -25,7 +25,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from paperless_ig.ocr import samples
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: tests/samples.py draws the pages
+from tests import samples
 
 # Each run of 20 pages: 12 straight, 5 skewed (one of them noisy), 2 turned a quarter, 1 upside down.
 MIX = ([(0.0, 0, 0.0)] * 12 + [(1.3, 0, 0.0), (-0.7, 0, 0.0), (2.2, 0, 0.0), (0.6, 0, 0.0),

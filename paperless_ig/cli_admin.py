@@ -10,7 +10,8 @@ import sys
 
 from paperless_ig.cli import arguments, command, emit
 from paperless_ig.commands import actor
-from paperless_ig.store import backup, integrity
+from paperless_ig.services import backup
+from paperless_ig.store import integrity
 from paperless_ig.store.database import Database
 
 

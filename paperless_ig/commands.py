@@ -579,7 +579,7 @@ def _ocr_args(p):
 @command("ocr", help="OCR a scan batch into searchable PDFs filed with their boxes")
 @_ocr_args
 def ocr_run(args):
-    from paperless_ig.ocr import pipeline
+    from paperless_ig.services import scanning as pipeline
 
     report = pipeline.run_batch(open_db(args), actor(args), args.paths, args.box, args.workers,
                                 progress=progress_to_stderr, lang=args.lang)

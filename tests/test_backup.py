@@ -19,8 +19,8 @@ from sqlalchemy import func, select, text
 import paperless_ig.cli_admin  # noqa: F401 - registers the db backup/restore/check commands
 from paperless_ig.cli import main
 from paperless_ig.domain.errors import PaperlessError
-from paperless_ig.services import audit, deposits, schedule, teams, users
-from paperless_ig.store import backup, integrity, migrate
+from paperless_ig.services import audit, backup, deposits, schedule, teams, users
+from paperless_ig.store import integrity, migrate
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import AuditEvent, Box, Deposit
 from tests.conftest import ADMIN, PG_URL
@@ -264,7 +264,7 @@ def test_a_killed_backup_leaves_no_backup_file(sqlite_db, tmp_path):
     the next one succeeds."""
     _stocked(sqlite_db)
     target = tmp_path / "b.sqlite3"
-    child = ("import sys, time\nfrom paperless_ig.store import backup\n"
+    child = ("import sys, time\nfrom paperless_ig.services import backup\n"
              "def stop(*a):\n    print('KILL-ME', flush=True)\n    time.sleep(60)\n"
              "backup._place = stop\n"
              "from paperless_ig.store.database import Database\n"

@@ -38,10 +38,11 @@ from paperless_ig.domain import barcodes
 from paperless_ig.domain.dates import read_date
 from paperless_ig.domain.errors import BadInput, ImportRejected, NotFound
 from paperless_ig.domain.retention import Trigger
-from paperless_ig.ocr import samples, sources
+from paperless_ig.ocr import sources
 from paperless_ig.ocr.worker import PageResult, PageTask, process
 from paperless_ig.services import audit, boxes, deposits, locations, register, schedule, sheets, teams
 from paperless_ig.store.models import AuditEvent, Box, Organisation, RetentionClass, Team
+from tests import samples
 from tests.conftest import ADMIN
 from tests.fuzz_helpers import (
     ANY_CHAR,

@@ -37,8 +37,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from paperless_ig.domain.barcodes import make_barcode
-from paperless_ig.ocr import pipeline, samples
-from paperless_ig.services import audit, deposits, schedule, teams
+from paperless_ig.services import audit, deposits, scanning, schedule, teams
 from paperless_ig.store import integrity
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (
@@ -50,6 +49,7 @@ from paperless_ig.store.models import (
     ScanOutput,
     ScanPage,
 )
+from tests import samples
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.slow
@@ -347,7 +347,7 @@ def test_a_killed_ocr_batch_keeps_every_finished_page_and_nothing_half_done(scan
     # 1. inside the transaction that saves the second finished page
     kill_at(db, argv, "UPDATE scan_pages", 2, env=env)
     states = assert_pages_whole(db)
-    assert sum(states.get(s, 0) for s in pipeline.FINISHED) == 1 and states["pending"] == 5
+    assert sum(states.get(s, 0) for s in scanning.FINISHED) == 1 and states["pending"] == 5
     assert _counts(db)["scan_outputs"] == 0
     assert_sound(db, events + 1)  # scan.start, and nothing of what was under way
 

@@ -16,9 +16,10 @@ from pypdf import PdfReader
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, select
 
-from paperless_ig.ocr import pipeline, samples, tesseract
-from paperless_ig.services import deposits, schedule, teams
+from paperless_ig.ocr import tesseract
+from paperless_ig.services import deposits, scanning, schedule, teams
 from paperless_ig.store.models import ScanPage
+from tests import samples
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.slow
@@ -66,7 +67,7 @@ def test_pages_are_read_straightened_turned_and_split_by_cover_sheet(boxes_db, t
         samples.cover_page(first), clean, skewed, samples.blank_page(),
         samples.cover_page(second), noisy, turned, upside_down,
     ])
-    report = pipeline.run_batch(boxes_db, ADMIN, [folder], workers=2)
+    report = scanning.run_batch(boxes_db, ADMIN, [folder], workers=2)
     assert report.pages == 9 and report.unassigned == 1 and report.blank == 1
     assert {code: info["pages"] for code, info in report.boxes.items()} == {first: 2, second: 3}
     with boxes_db.read() as session:
@@ -102,7 +103,7 @@ def test_bad_files_are_refused_one_by_one_and_the_rest_goes_on(boxes_db, tmp_pat
     writer.add_blank_page(595, 842)
     writer.encrypt("letmein")
     writer.write(secret)
-    report = pipeline.run_batch(boxes_db, ADMIN, [folder, bomb, secret, tmp_path / "missing.tif"],
+    report = scanning.run_batch(boxes_db, ADMIN, [folder, bomb, secret, tmp_path / "missing.tif"],
                                 workers=1)
     reasons = {Path(f["file"]).name: f["reason"] for f in report.failed}
     assert "damaged" in reasons["z-broken.png"] or "cannot read" in reasons["z-broken.png"]
@@ -138,7 +139,7 @@ def test_a_killed_batch_resumes_with_every_page_exactly_once(boxes_db, tmp_path)
     def finished() -> int:
         with boxes_db.read() as session:
             return session.execute(select(func.count(ScanPage.id)).where(
-                ScanPage.status.in_(pipeline.FINISHED))).scalar_one()
+                ScanPage.status.in_(scanning.FINISHED))).scalar_one()
 
     deadline = time.monotonic() + 120
     while finished() < 4 and time.monotonic() < deadline and process.poll() is None:
@@ -172,7 +173,7 @@ def test_review_queue_rereads_files_and_accepts_pages(boxes_db, tmp_path):
     faint = samples.SamplePage(ImageEnhance.Contrast(faint.image).enhance(0.3), faint.text)
     upside = samples.text_page(32, 6, rotate=180)
     folder = _scans(tmp_path / "scans", [upside, samples.blank_page(), faint])
-    report = pipeline.run_batch(boxes_db, ADMIN, [folder], workers=1)
+    report = scanning.run_batch(boxes_db, ADMIN, [folder], workers=1)
     assert report.unassigned >= 1 and report.boxes == {}
     queue = digitisation.review_queue(boxes_db, report.batch_id)
     summary = digitisation.list_batches(boxes_db)[0]
@@ -209,7 +210,7 @@ def test_multi_page_tiff_jpeg_and_pdf_are_read_page_by_page(boxes_db, tmp_path):
                    compression="tiff_lzw")
     samples.save(three, folder / "c-page.jpg")
     three.image.convert("RGB").save(folder / "d-page.pdf", resolution=300)
-    report = pipeline.run_batch(boxes_db, ADMIN, [folder], workers=2)
+    report = scanning.run_batch(boxes_db, ADMIN, [folder], workers=2)
     assert report.failed == [] and report.boxes[first]["pages"] == 4
     text = pdf_text(report.boxes[first]["pdf"])
     assert cer("\n".join((one.text, two.text, three.text, three.text)), text) < 0.05

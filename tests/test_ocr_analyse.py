@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from paperless_ig.ocr import analyse, samples
+from paperless_ig.ocr import analyse
+from tests import samples
 
 
 def small(page):

@@ -22,8 +22,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from paperless_ig import __version__
-from paperless_ig.ocr import samples
 from paperless_ig.store import migrate
+from tests import samples
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "dist" / "paperless-ig"

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import insert, select, text, update
 
 from paperless_ig.domain.errors import BadInput
+from paperless_ig.domain.progress import Cancelled
 from paperless_ig.exports import position_statement
 from paperless_ig.services import demo, forward_plan, position, trends
-from paperless_ig.services.progress import Cancelled
 from paperless_ig.store.models import Box, RetentionClass, ScanBatch, ScanOutput, ScanPage
 from tests.conftest import ADMIN
 

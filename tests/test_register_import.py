@@ -14,8 +14,8 @@ from paperless_ig.domain import clock
 from paperless_ig.domain.barcodes import make_barcode
 from paperless_ig.domain.dates import read_date
 from paperless_ig.domain.errors import BadInput, ImportRejected, PermissionDenied
+from paperless_ig.domain.progress import Cancelled
 from paperless_ig.services import audit, deposits, locations, register, schedule, teams, users
-from paperless_ig.services.progress import Cancelled
 from paperless_ig.store.models import AuditEvent, Box, Counter, Location
 from tests.conftest import ADMIN
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from paperless_ig.domain.errors import BadInput
-from paperless_ig.ocr.pipeline import index_text
 from paperless_ig.services import audit, deposits, schedule, search, teams
+from paperless_ig.services.scanning import index_text
 from paperless_ig.store.models import Box, BoxFile, ScanBatch, ScanPage
 from tests.conftest import ADMIN
 

@@ -20,7 +20,7 @@ from paperless_ig.services import audit, boxes, deposits, locations, schedule, t
 from paperless_ig.services.desk_scan import Mode
 from paperless_ig.store.database import Database
 from paperless_ig.ui import tasks
-from paperless_ig.ui.desk import DeskPage, database_unreachable
+from paperless_ig.ui.desk import DeskPage
 from tests.conftest import ADMIN, PG_URL
 
 pytestmark = pytest.mark.gui
@@ -195,30 +195,3 @@ def test_scans_are_kept_while_the_database_is_away_and_handled_when_it_is_back(
         assert boxes.show(pg_db, code).location == shelf.code
         assert [e.action for e in audit.history(pg_db, "box", code)] == ["box.move", "box.create"]
     assert audit.verify(pg_db).ok
-
-
-def test_only_an_unreachable_database_counts_as_an_outage(tmp_path):
-    """GIVEN errors a desk can meet THEN only those that say 'cannot reach' keep the scan."""
-    import psycopg
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    from paperless_ig.domain.errors import Conflict
-
-    refused = OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
-    shut_down = OperationalError("SELECT 1", {}, psycopg.errors.AdminShutdown("terminating"))
-    deadlock = OperationalError("UPDATE boxes", {}, psycopg.errors.DeadlockDetected("deadlock"))
-    duplicate = IntegrityError("INSERT", {}, psycopg.errors.UniqueViolation("duplicate"))
-    dropped = OperationalError("SELECT 1", {}, psycopg.errors.QueryCanceled("timeout"))
-    dropped.connection_invalidated = True  # the pool found the connection dead
-    assert database_unreachable(refused) and database_unreachable(shut_down)
-    assert database_unreachable(dropped)
-    assert not database_unreachable(deadlock) and not database_unreachable(duplicate)
-    assert not database_unreachable(Conflict("that box was changed at another desk"))
-    assert not database_unreachable(RuntimeError("a bug"))
-
-    gone = Database(str(tmp_path / "share" / "paperless-ig.sqlite3"))
-    (tmp_path / "share").rename(tmp_path / "moved")  # the network share went away
-    with pytest.raises(OperationalError) as raised:
-        gone.engine.connect()
-    gone.dispose()
-    assert database_unreachable(raised.value)

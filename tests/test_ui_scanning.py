@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from paperless_ig.ocr import pipeline, samples
-from paperless_ig.ocr.pipeline import FINISHED, PageDone
-from paperless_ig.services import deposits, digitisation, schedule, teams
+from paperless_ig.services import deposits, digitisation, scanning, schedule, teams
+from paperless_ig.services.scanning import FINISHED, PageDone
 from paperless_ig.store.models import ScanPage
 from paperless_ig.ui import tasks
 from paperless_ig.ui.scanning import ScanningPage, progress_text, summary_html, time_left_text
 from paperless_ig.ui.search_panel import HTML_ROLE, SearchPanel, marked_text_html, snippet_html
+from tests import samples
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.gui
@@ -195,7 +195,7 @@ def test_search_finds_a_page_with_its_match_in_bold_and_opens_it(qtbot, qtmodelt
     first = boxes_db.codes[0]
     wanted = samples.text_page(21, LINES)
     folder = _scans(tmp_path / "scans", [samples.cover_page(first), samples.text_page(20, LINES), wanted])
-    pipeline.run_batch(boxes_db, ADMIN, [folder], workers=2)
+    scanning.run_batch(boxes_db, ADMIN, [folder], workers=2)
     word = max(wanted.text.split(), key=len).lower()
     panel = SearchPanel(boxes_db, ADMIN)
     qtbot.addWidget(panel)

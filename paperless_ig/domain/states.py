@@ -88,3 +88,27 @@ class Outcome(StrEnum):
 
 OUTCOME_OF = {Decision.DESTROY: Outcome.DESTROYED, Decision.TRANSFER: Outcome.TRANSFERRED,
               Decision.EXTEND: Outcome.EXTENDED}
+
+
+class PageStatus(StrEnum):
+    """A scanned page: waiting to be read, read (well or poorly), checked, or set aside."""
+
+    PENDING = "pending"
+    DONE = "done"  # read well
+    LOW = "low"  # read with low confidence: a person checks it
+    ACCEPTED = "accepted"  # checked by a person after a poor read
+    BLANK = "blank"
+    COVER = "cover"  # a barcode cover sheet: the pages after it belong to that box
+    FAILED = "failed"
+
+
+# A page that needs no more reading (a resumed batch skips it).
+FINISHED_PAGE = (PageStatus.DONE, PageStatus.LOW, PageStatus.ACCEPTED, PageStatus.BLANK,
+                 PageStatus.COVER, PageStatus.FAILED)
+# A page whose text goes into its box's PDF.
+READ_PAGE = (PageStatus.DONE, PageStatus.LOW, PageStatus.ACCEPTED)
+
+
+class ScanBatchStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"

@@ -1,7 +1,8 @@
 """The audit-of-paper position statement as an Excel workbook.
 
-A pure writer: it takes the :class:`~paperless_ig.services.position.Statement`
-(plain values) and writes one ``.xlsx``; nothing here touches the database.
+A pure writer: it takes a :class:`Statement` (plain values, defined here with
+the words made of them) and writes one ``.xlsx``; nothing here touches the
+database. ``services.position`` gathers the figures.
 
 Sheets, in the order a committee reads them:
 
@@ -33,7 +34,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from paperless_ig import __version__
+from paperless_ig.domain.progress import ProgressFn, no_progress
+from paperless_ig.domain.trends import FLAG_GROWING, FLAG_NEW
 from paperless_ig.exports.certificates import DATE_FORMAT, MARKING
-from paperless_ig.services.position import Statement, TeamRow, long_day, what_this_shows
-from paperless_ig.services.progress import ProgressFn, no_progress
 
 SHEETS = ("Summary", "Directorates", "Teams", "Disposal backlog", "Overdue boxes", "Digitisation",
           "Forward plan")
@@ -88,6 +89,306 @@ HEAD_BORDER = Border(bottom=Side(style="thin", color=GREY))
 TOTAL_BORDER = Border(top=Side(style="thin", color=GREY))
 # Chart colours: a dark blue, a mid grey-blue, and an amber for the forecast.
 BLUE, GREY_BLUE, AMBER = "1F4E79", "8EA9C1", "C55A11"
+
+
+# A forward plan item's status when the team was taken off the plan.
+DROPPED = "dropped"
+
+
+# -- the data it writes ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrganisationRow:
+    organisation: str
+    boxes_held: int
+    metres_held: float
+    last_12: int
+    prior_12: int
+
+
+@dataclass(frozen=True)
+class DirectorateRow:
+    directorate: str
+    organisation: str
+    teams: int
+    boxes_held: int
+    metres_held: float
+    last_12: int
+    prior_12: int
+    change: float | None  # (last_12 - prior_12) / prior_12; None when prior_12 is 0
+    forecast_12: float
+    overdue_boxes: int
+    overdue_metres: float
+    overdue_by_age: tuple[int, ...]  # boxes per band of ``Statement.age_bands``, same order
+    under_hold_boxes: int
+    digitised_boxes: int
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    team: str
+    name: str
+    directorate: str
+    organisation: str
+    boxes_held: int
+    metres_held: float
+    last_12: int
+    prior_12: int
+    change: float | None
+    forecast_12: float
+    flags: tuple[str, ...]
+    plan_status: str | None  # the team's forward plan item's status; None when not on the plan
+    overdue_boxes: int
+    under_hold_boxes: int
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    label: str
+    boxes: int
+    metres: float
+
+
+@dataclass(frozen=True)
+class StoreMonth:
+    """Deposits to the whole store in one month, or the forecast for it."""
+
+    month: date  # its first day
+    deposited: int | None  # None for a forecast month
+    forecast: float | None  # None for a month that has happened
+
+
+@dataclass(frozen=True)
+class DigitisationMonth:
+    month: date
+    batches: int
+    pages: int
+    boxes: int
+
+
+@dataclass(frozen=True)
+class OverdueBox:
+    """One box of the due queue, as the Overdue boxes sheet lists it."""
+
+    barcode: str
+    team: str
+    directorate: str
+    class_code: str
+    action: str  # a retention action code: destroy_confidential, destroy, review, transfer_to_archives
+    disposal_date: date | None
+    days_overdue: int
+    batch_id: int | None  # the open disposal batch it is in, if any
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A team's forward plan item and the effect of its action, as the Forward plan sheet lists it."""
+
+    team: str
+    team_name: str
+    directorate: str
+    added_on: date
+    source: str
+    owner: str
+    action: str
+    status: str
+    action_on: date | None
+    notes: str
+    before_per_month: float | None  # boxes a month before and after the action (None: no months yet)
+    after_per_month: float | None
+    verdict: str | None  # None: the item has no action date, so no effect is measured
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Everything the position statement shows, as plain values."""
+
+    as_of: date
+    made_at: datetime
+    last_12_from: date
+    last_12_to: date
+    prior_12_from: date
+    prior_12_to: date
+    organisations: tuple[OrganisationRow, ...]
+    boxes_held: int
+    metres_held: float
+    deposited_last_12: int
+    deposited_prior_12: int
+    deposited_metres_last_12: float
+    deposited_since: int  # boxes received after last_12_to, up to as_of
+    forecast_next_12: float
+    destroyed_last_12: int
+    destroyed_metres_last_12: float
+    transferred_last_12: int
+    overdue_boxes: int
+    overdue_metres: float
+    oldest_overdue: date | None
+    under_hold_boxes: int
+    under_hold_metres: float
+    under_hold_past_date: int  # of those, boxes whose disposal date has passed
+    scan_batches: int
+    pages_digitised: int
+    boxes_digitised: int
+    pages_awaiting_review: int
+    capacity_places: int
+    capacity_metres: float
+    free_places: int
+    years_to_full: float | None  # None: never at this rate, or no shelf places recorded
+    years_to_full_with_due: float | None
+    store_months: tuple[StoreMonth, ...]
+    directorates: tuple[DirectorateRow, ...]  # most boxes held first
+    teams: tuple[TeamRow, ...]  # most deposited in the last 12 months first
+    age_bands: tuple[AgeBand, ...]
+    overdue_list: tuple[OverdueBox, ...]  # the oldest of the due queue (the service caps it)
+    digitisation_months: tuple[DigitisationMonth, ...]
+    plan: tuple[PlanRow, ...]
+
+    @property
+    def change(self) -> float | None:
+        """Deposits of the last 12 months against the 12 before, as a fraction."""
+        if not self.deposited_prior_12:
+            return None
+        return (self.deposited_last_12 - self.deposited_prior_12) / self.deposited_prior_12
+
+    @property
+    def net_last_12(self) -> int:
+        """How many more boxes came in than left in the last 12 months."""
+        return self.deposited_last_12 - self.destroyed_last_12 - self.transferred_last_12
+
+    @property
+    def overdue_listed_all(self) -> bool:
+        return len(self.overdue_list) >= self.overdue_boxes
+
+    def teams_flagged(self, flag: str) -> list[TeamRow]:
+        return [t for t in self.teams if flag in t.flags]
+
+    def summary_json(self) -> dict:
+        def rounded(value: float | None, digits: int = 1) -> float | None:
+            return None if value is None else round(value, digits)
+
+        return {
+            "as_of": self.as_of.isoformat(),
+            "last_12": {"from": self.last_12_from.isoformat(), "to": self.last_12_to.isoformat()},
+            "prior_12": {"from": self.prior_12_from.isoformat(), "to": self.prior_12_to.isoformat()},
+            "boxes_held": self.boxes_held, "metres_held": rounded(self.metres_held, 2),
+            "by_organisation": [{"organisation": o.organisation, "boxes_held": o.boxes_held,
+                                 "metres_held": rounded(o.metres_held, 2), "last_12": o.last_12,
+                                 "prior_12": o.prior_12} for o in self.organisations],
+            "deposited_last_12": self.deposited_last_12, "deposited_prior_12": self.deposited_prior_12,
+            "change": rounded(self.change, 4), "deposited_since": self.deposited_since,
+            "forecast_next_12": rounded(self.forecast_next_12),
+            "destroyed_last_12": self.destroyed_last_12,
+            "destroyed_metres_last_12": rounded(self.destroyed_metres_last_12, 2),
+            "transferred_last_12": self.transferred_last_12,
+            "overdue_boxes": self.overdue_boxes, "overdue_metres": rounded(self.overdue_metres, 2),
+            "oldest_overdue": self.oldest_overdue.isoformat() if self.oldest_overdue else None,
+            "under_hold_boxes": self.under_hold_boxes,
+            "under_hold_metres": rounded(self.under_hold_metres, 2),
+            "under_hold_past_date": self.under_hold_past_date,
+            "scan_batches": self.scan_batches, "pages_digitised": self.pages_digitised,
+            "boxes_digitised": self.boxes_digitised, "pages_awaiting_review": self.pages_awaiting_review,
+            "capacity_places": self.capacity_places, "free_places": self.free_places,
+            "years_to_full": rounded(self.years_to_full),
+            "years_to_full_with_due": rounded(self.years_to_full_with_due),
+        }
+
+
+# -- words -----------------------------------------------------------------------------------------
+def long_day(value: date) -> str:
+    """"26 November 2026": how a committee paper writes a date."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def _months_between(start: date, end: date) -> str:
+    return f"{start:%B %Y} to {end:%B %Y}"
+
+
+def _boxes(count: int) -> str:
+    return f"{count:,} box" if count == 1 else f"{count:,} boxes"
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def what_this_shows(s: Statement) -> list[str]:
+    """The statement in a few plain sentences, generated from its figures."""
+    points = []
+    orgs = " and ".join(o.organisation for o in s.organisations if o.boxes_held) or "the council"
+    points.append(f"On {long_day(s.as_of)} the store held {_boxes(s.boxes_held)} of paper records "
+                  f"({s.metres_held:,.1f} linear metres of shelf) for {orgs}.")
+    deposits = (f"In the 12 months {_months_between(s.last_12_from, s.last_12_to)} teams deposited "
+                f"{_boxes(s.deposited_last_12)}")
+    if s.change is None:
+        deposits += " (none in the 12 months before)."
+    elif abs(s.change) < 0.005:
+        deposits += ", the same as in the 12 months before."
+    else:
+        deposits += (f", {abs(s.change):.0%} {'more' if s.change > 0 else 'fewer'} than the "
+                     f"{s.deposited_prior_12:,} of the 12 months before.")
+    deposits += f" {_boxes(s.destroyed_last_12)} {_were(s.destroyed_last_12)} destroyed"
+    if s.transferred_last_12:
+        deposits += f" and {s.transferred_last_12:,} transferred to the archives"
+    if s.net_last_12 > 0:
+        deposits += f", so the store grew by {_boxes(s.net_last_12)}."
+    elif s.net_last_12 < 0:
+        deposits += f", so the store shrank by {_boxes(-s.net_last_12)}."
+    else:
+        deposits += ", so the store stayed the same size."
+    points.append(deposits)
+    if s.overdue_boxes:
+        share = s.overdue_boxes / s.boxes_held if s.boxes_held else 0
+        points.append(f"{_boxes(s.overdue_boxes)} ({s.overdue_metres:,.1f} m, {share:.0%} of the store) "
+                      f"{_are(s.overdue_boxes)} due for disposal and could go once their owners approve"
+                      + (f"; the oldest has been due since {long_day(s.oldest_overdue)}."
+                         if s.oldest_overdue and s.oldest_overdue <= s.as_of else "."))
+    else:
+        points.append("No box is due for disposal.")
+    if s.under_hold_boxes:
+        points.append(f"{_boxes(s.under_hold_boxes)} ({s.under_hold_metres:,.1f} m) "
+                      f"{_are(s.under_hold_boxes)} kept under legal holds, {s.under_hold_past_date:,} "
+                      f"of them past their disposal date.")
+    if s.capacity_places:
+        if s.years_to_full is None:
+            points.append(f"The store has {s.free_places:,} free box places; at the last 12 months' "
+                          "rate it is not filling up.")
+        else:
+            with_due = (f", or {s.years_to_full_with_due:.1f} years if the boxes due for disposal go"
+                        if s.years_to_full_with_due is not None and s.overdue_boxes else "")
+            points.append(f"At the last 12 months' rate the store is full in {s.years_to_full:.1f} "
+                          f"years{with_due}.")
+    if s.directorates and s.deposited_last_12:
+        top = max(s.directorates, key=lambda d: (d.last_12, d.boxes_held))
+        points.append(f"{top.directorate} deposited the most: {_boxes(top.last_12)}, "
+                      f"{top.last_12 / s.deposited_last_12:.0%} of the last 12 months' deposits.")
+    growing = s.teams_flagged(FLAG_GROWING)
+    new = s.teams_flagged(FLAG_NEW)
+    if growing or new:
+        watched = [t for t in (*growing, *new) if t.plan_status and t.plan_status != DROPPED]
+        parts = []
+        if growing:
+            parts.append(f"{len(growing)} team{'s are' if len(growing) != 1 else ' is'} depositing more")
+        if new:
+            parts.append(f"{len(new)} {'are new depositors' if len(new) != 1 else 'is a new depositor'}")
+        everyone = len(growing) + len(new)
+        if not watched:
+            on_plan = f"{'none of them is' if everyone > 1 else 'it is not'} on the forward plan yet"
+        elif len(watched) == everyone:
+            on_plan = "all of them are on the forward plan" if everyone > 1 else "it is on the forward plan"
+        else:
+            on_plan = f"{len(watched)} of them {_are(len(watched))} on the forward plan"
+        points.append(f"{' and '.join(parts)}; {on_plan}.")
+    if s.pages_digitised:
+        points.append(f"{s.pages_digitised:,} pages have been digitised, completing "
+                      f"{_boxes(s.boxes_digitised)}"
+                      + (f"; {s.pages_awaiting_review:,} pages await checking."
+                         if s.pages_awaiting_review else "."))
+    else:
+        points.append("No paper has been digitised yet.")
+    return points
 
 
 # -- writing rows --------------------------------------------------------------------------------
@@ -654,13 +955,11 @@ PLAN_COLUMNS = [
 def _plan(wb: Workbook, s: Statement, print_title: str) -> None:
     rows = []
     for item in s.plan:
-        effect = item.effect
         rows.append([
             item.team, item.team_name, item.directorate, item.added_on, item.notes or item.source,
             item.owner or "not yet given", item.action or "not yet agreed", item.status, item.action_on,
-            effect.before_per_month if effect and effect.months else None,
-            effect.after_per_month if effect and effect.months else None,
-            effect.verdict if effect else "no action date"])
+            item.before_per_month, item.after_per_month,
+            item.verdict if item.verdict is not None else "no action date"])
     columns = _fit(PLAN_COLUMNS, rows)
     sheet = _Sheet(wb, "Forward plan", print_title, [c.width for c in columns])
     sheet.ws.freeze_panes = "C2"

@@ -7,9 +7,12 @@ stops the batch.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import tempfile
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,3 +181,23 @@ def _try_orientation(image: Image.Image, folder: Path, lang: str, first: tessera
     if not _better(first, second):
         return None
     return second, rotate, skew if abs(skew) >= MIN_SKEW else 0.0
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def process_all(tasks: list[PageTask], workers: int) -> Iterable[PageResult]:
+    """Results as pages finish, from ``workers`` processes; the pool dies with the generator."""
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield process(task)
+        return
+    context = multiprocessing.get_context("spawn")  # no forking a process that may hold Qt threads
+    pool = context.Pool(processes=workers)
+    try:
+        yield from pool.imap_unordered(process, tasks, chunksize=1)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()

@@ -25,12 +25,12 @@ from sqlalchemy import func, insert, select, text, update
 from paperless_ig.domain import clock
 from paperless_ig.domain.barcodes import LOCATION_PREFIX, make_barcode
 from paperless_ig.domain.errors import Conflict
+from paperless_ig.domain.progress import ProgressFn, Throttled
 from paperless_ig.domain.retention import Action, Period, Trigger, add_months, disposal_date
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.domain.states import BatchStatus, BoxStatus
 from paperless_ig.services import audit, schedule, users
 from paperless_ig.services.demo_council import DEMO_USERS, DIRECTORATES, TITLES
-from paperless_ig.services.progress import ProgressFn, Throttled
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (
     Base,

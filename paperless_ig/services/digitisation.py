@@ -15,9 +15,10 @@ from sqlalchemy import case, func, select
 
 from paperless_ig.domain.errors import BadInput, NotFound
 from paperless_ig.domain.roles import SCANNING_WORK
-from paperless_ig.ocr import analyse, pipeline, sources, tesseract
+from paperless_ig.domain.states import PageStatus
+from paperless_ig.ocr import analyse, sources, tesseract
 from paperless_ig.ocr.worker import turn, write_for_tesseract
-from paperless_ig.services import audit, users
+from paperless_ig.services import audit, scanning, users
 from paperless_ig.services.scan_queries import needs_review
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import Box, ScanBatch, ScanOutput, ScanPage
@@ -41,9 +42,9 @@ class ReviewItem:
 
 
 def _reason(status: str, confidence: float | None, box: str | None) -> str:
-    if status == "blank":
+    if status == PageStatus.BLANK:
         return "blank page: check nothing is on it"
-    if status == "low":
+    if status == PageStatus.LOW:
         return f"read poorly ({confidence or 0:.0f}% confidence)"
     if box is None:
         return "no cover sheet before it: choose its box"
@@ -100,7 +101,7 @@ def rerun(db: Database, actor: str, page_id: int, rotate: int, lang: str = "eng"
     skew = analyse.estimate_skew(analyse.small_grey(image))
     if abs(skew) >= 0.1:
         image = analyse.deskew(image, skew)
-    target = Path(pdf_out) if pdf_out else (pipeline.documents_dir() / "pages" / f"batch-{batch_id}"
+    target = Path(pdf_out) if pdf_out else (scanning.documents_dir() / "pages" / f"batch-{batch_id}"
                                             / f"page-{page_id}.pdf")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pig-rerun-") as work:
@@ -108,14 +109,15 @@ def rerun(db: Database, actor: str, page_id: int, rotate: int, lang: str = "eng"
         Path(output.pdf).replace(target)
     with db.write() as session:
         page = _page(session, page_id)
-        status = "done" if (output.words.mean_confidence or 0) >= pipeline.LOW_CONFIDENCE else "low"
+        well = (output.words.mean_confidence or 0) >= scanning.LOW_CONFIDENCE
+        status = PageStatus.DONE if well else PageStatus.LOW
         before = {"status": page.status, "confidence": page.confidence, "rotation": page.rotation}
         page.text, page.confidence, page.rotation = output.text, output.words.mean_confidence, rotate
         page.skew_degrees, page.status, page.pdf_path, page.blank = skew, status, str(target), False
-        pipeline.index_text(session, page_id, output.text, old_text)
+        scanning.index_text(session, page_id, output.text, old_text)
         audit.record(session, actor, "scan.reread", "scan_page", page_id, before,
                      {"status": status, "confidence": page.confidence, "rotation": rotate})
-    pipeline.assemble(db, actor, batch_id)
+    scanning.assemble(db, actor, batch_id)
     return page_item(db, page_id)
 
 
@@ -139,11 +141,11 @@ def reassign(db: Database, actor: str, page_id: int, barcode: str) -> ReviewItem
             raise NotFound(f"box {barcode} is not known here")
         before = {"box": session.get(Box, page.box_id).barcode if page.box_id else None}
         page.box_id, page.manual_box = box.id, True
-        if page.status == "blank":
-            page.status = "accepted"
+        if page.status == PageStatus.BLANK:
+            page.status = PageStatus.ACCEPTED
         audit.record(session, actor, "scan.reassign", "scan_page", page_id, before, {"box": box.barcode})
         batch_id = page.batch_id
-    pipeline.assemble(db, actor, batch_id)
+    scanning.assemble(db, actor, batch_id)
     return page_item(db, page_id)
 
 
@@ -152,15 +154,15 @@ def accept(db: Database, actor: str, page_id: int) -> ReviewItem:
     with db.write() as session:
         users.require(session, actor, SCANNING_WORK, "accept scanned pages")
         page = _page(session, page_id)
-        if page.box_id is None and page.status != "blank":
+        if page.box_id is None and page.status != PageStatus.BLANK:
             raise BadInput("choose the page's box before accepting it")
         before = {"status": page.status}
-        if page.status == "low":
-            page.status = "accepted"
+        if page.status == PageStatus.LOW:
+            page.status = PageStatus.ACCEPTED
         page.reviewed_by, page.reviewed_at = actor, audit.utcnow()
         audit.record(session, actor, "scan.accept", "scan_page", page_id, before, {"status": page.status})
         batch_id = page.batch_id
-    pipeline.assemble(db, actor, batch_id)
+    scanning.assemble(db, actor, batch_id)
     return page_item(db, page_id)
 
 

@@ -1,8 +1,9 @@
 """The audit-of-paper position statement: the figures, and the workbook made of them.
 
-:func:`statement_data` gathers everything the statement shows into plain
-frozen dataclasses; :func:`write_statement` hands them to the workbook
-writer (``exports/position_statement.py``) and returns the headline figures.
+:func:`statement_data` gathers everything the statement shows into the
+plain frozen dataclasses of the workbook writer (``exports/position_statement.py``,
+which also holds the words made of them); :func:`write_statement` hands them
+to the writer and returns the headline figures.
 
 Every figure is a SQL aggregate, so the cost does not grow with a Python
 loop over boxes: the depositing trends (one ``GROUP BY`` team and month,
@@ -35,12 +36,27 @@ from sqlalchemy import and_, case, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from paperless_ig.domain import clock
+from paperless_ig.domain.dates import from_database
 from paperless_ig.domain.errors import BadInput
+from paperless_ig.domain.progress import ProgressFn, no_progress
+from paperless_ig.exports import position_statement
+from paperless_ig.exports.position_statement import (
+    DROPPED,
+    AgeBand,
+    DigitisationMonth,
+    DirectorateRow,
+    OrganisationRow,
+    OverdueBox,
+    PlanRow,
+    Statement,
+    StoreMonth,
+    TeamRow,
+    what_this_shows,
+)
 from paperless_ig.services import disposal, forward_plan, trends
 from paperless_ig.services.disposal import AGE_BANDS, DueBox, due_condition
 from paperless_ig.services.forward_plan import PlanItem
 from paperless_ig.services.holds_query import held_predicate
-from paperless_ig.services.progress import ProgressFn, no_progress
 from paperless_ig.services.scan_queries import needs_review
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (
@@ -61,277 +77,10 @@ OVERDUE_LIST_CAP = 5000
 EARLY_BAND = "not yet due (digitised)"
 CLOSED = trends.CLOSED_STATUSES
 EXITS = trends.EXIT_OUTCOMES
-DROPPED = "dropped"
 
 # The units of work statement_data reports as it goes.
 DATA_STEPS = ("depositing trends", "holdings, disposal backlog and holds", "destructions",
               "oldest overdue boxes", "digitisation", "forward plan")
-
-
-# -- the data --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OrganisationRow:
-    organisation: str
-    boxes_held: int
-    metres_held: float
-    last_12: int
-    prior_12: int
-
-
-@dataclass(frozen=True)
-class DirectorateRow:
-    directorate: str
-    organisation: str
-    teams: int
-    boxes_held: int
-    metres_held: float
-    last_12: int
-    prior_12: int
-    change: float | None  # (last_12 - prior_12) / prior_12; None when prior_12 is 0
-    forecast_12: float
-    overdue_boxes: int
-    overdue_metres: float
-    overdue_by_age: tuple[int, ...]  # boxes per band of ``Statement.age_bands``, same order
-    under_hold_boxes: int
-    digitised_boxes: int
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    team: str
-    name: str
-    directorate: str
-    organisation: str
-    boxes_held: int
-    metres_held: float
-    last_12: int
-    prior_12: int
-    change: float | None
-    forecast_12: float
-    flags: tuple[str, ...]
-    plan_status: str | None  # the team's forward plan item's status; None when not on the plan
-    overdue_boxes: int
-    under_hold_boxes: int
-
-
-@dataclass(frozen=True)
-class AgeBand:
-    label: str
-    boxes: int
-    metres: float
-
-
-@dataclass(frozen=True)
-class StoreMonth:
-    """Deposits to the whole store in one month, or the forecast for it."""
-
-    month: date  # its first day
-    deposited: int | None  # None for a forecast month
-    forecast: float | None  # None for a month that has happened
-
-
-@dataclass(frozen=True)
-class DigitisationMonth:
-    month: date
-    batches: int
-    pages: int
-    boxes: int
-
-
-@dataclass(frozen=True)
-class Statement:
-    """Everything the position statement shows, as plain values."""
-
-    as_of: date
-    made_at: datetime
-    last_12_from: date
-    last_12_to: date
-    prior_12_from: date
-    prior_12_to: date
-    organisations: tuple[OrganisationRow, ...]
-    boxes_held: int
-    metres_held: float
-    deposited_last_12: int
-    deposited_prior_12: int
-    deposited_metres_last_12: float
-    deposited_since: int  # boxes received after last_12_to, up to as_of
-    forecast_next_12: float
-    destroyed_last_12: int
-    destroyed_metres_last_12: float
-    transferred_last_12: int
-    overdue_boxes: int
-    overdue_metres: float
-    oldest_overdue: date | None
-    under_hold_boxes: int
-    under_hold_metres: float
-    under_hold_past_date: int  # of those, boxes whose disposal date has passed
-    scan_batches: int
-    pages_digitised: int
-    boxes_digitised: int
-    pages_awaiting_review: int
-    capacity_places: int
-    free_places: int
-    years_to_full: float | None  # None: never at this rate, or no shelf places recorded
-    years_to_full_with_due: float | None
-    store_months: tuple[StoreMonth, ...]
-    directorates: tuple[DirectorateRow, ...]  # most boxes held first
-    teams: tuple[TeamRow, ...]  # most deposited in the last 12 months first
-    age_bands: tuple[AgeBand, ...]
-    overdue_list: tuple[DueBox, ...]  # the oldest of the due queue, at most OVERDUE_LIST_CAP
-    digitisation_months: tuple[DigitisationMonth, ...]
-    plan: tuple[PlanItem, ...]
-
-    @property
-    def change(self) -> float | None:
-        """Deposits of the last 12 months against the 12 before, as a fraction."""
-        if not self.deposited_prior_12:
-            return None
-        return (self.deposited_last_12 - self.deposited_prior_12) / self.deposited_prior_12
-
-    @property
-    def net_last_12(self) -> int:
-        """How many more boxes came in than left in the last 12 months."""
-        return self.deposited_last_12 - self.destroyed_last_12 - self.transferred_last_12
-
-    @property
-    def capacity_metres(self) -> float:
-        return self.capacity_places * trends.PLACE_MM / 1000
-
-    @property
-    def overdue_listed_all(self) -> bool:
-        return len(self.overdue_list) >= self.overdue_boxes
-
-    def teams_flagged(self, flag: str) -> list[TeamRow]:
-        return [t for t in self.teams if flag in t.flags]
-
-    def summary_json(self) -> dict:
-        def rounded(value: float | None, digits: int = 1) -> float | None:
-            return None if value is None else round(value, digits)
-
-        return {
-            "as_of": self.as_of.isoformat(),
-            "last_12": {"from": self.last_12_from.isoformat(), "to": self.last_12_to.isoformat()},
-            "prior_12": {"from": self.prior_12_from.isoformat(), "to": self.prior_12_to.isoformat()},
-            "boxes_held": self.boxes_held, "metres_held": rounded(self.metres_held, 2),
-            "by_organisation": [{"organisation": o.organisation, "boxes_held": o.boxes_held,
-                                 "metres_held": rounded(o.metres_held, 2), "last_12": o.last_12,
-                                 "prior_12": o.prior_12} for o in self.organisations],
-            "deposited_last_12": self.deposited_last_12, "deposited_prior_12": self.deposited_prior_12,
-            "change": rounded(self.change, 4), "deposited_since": self.deposited_since,
-            "forecast_next_12": rounded(self.forecast_next_12),
-            "destroyed_last_12": self.destroyed_last_12,
-            "destroyed_metres_last_12": rounded(self.destroyed_metres_last_12, 2),
-            "transferred_last_12": self.transferred_last_12,
-            "overdue_boxes": self.overdue_boxes, "overdue_metres": rounded(self.overdue_metres, 2),
-            "oldest_overdue": self.oldest_overdue.isoformat() if self.oldest_overdue else None,
-            "under_hold_boxes": self.under_hold_boxes,
-            "under_hold_metres": rounded(self.under_hold_metres, 2),
-            "under_hold_past_date": self.under_hold_past_date,
-            "scan_batches": self.scan_batches, "pages_digitised": self.pages_digitised,
-            "boxes_digitised": self.boxes_digitised, "pages_awaiting_review": self.pages_awaiting_review,
-            "capacity_places": self.capacity_places, "free_places": self.free_places,
-            "years_to_full": rounded(self.years_to_full),
-            "years_to_full_with_due": rounded(self.years_to_full_with_due),
-        }
-
-
-# -- words -----------------------------------------------------------------------------------------
-def long_day(value: date) -> str:
-    """"26 November 2026": how a committee paper writes a date."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def _period(start: date, end: date) -> str:
-    return f"{start:%B %Y} to {end:%B %Y}"
-
-
-def _boxes(count: int) -> str:
-    return f"{count:,} box" if count == 1 else f"{count:,} boxes"
-
-
-def _were(count: int) -> str:
-    return "was" if count == 1 else "were"
-
-
-def _are(count: int) -> str:
-    return "is" if count == 1 else "are"
-
-
-def what_this_shows(s: Statement) -> list[str]:
-    """The statement in a few plain sentences, generated from its figures."""
-    points = []
-    orgs = " and ".join(o.organisation for o in s.organisations if o.boxes_held) or "the council"
-    points.append(f"On {long_day(s.as_of)} the store held {_boxes(s.boxes_held)} of paper records "
-                  f"({s.metres_held:,.1f} linear metres of shelf) for {orgs}.")
-    deposits = (f"In the 12 months {_period(s.last_12_from, s.last_12_to)} teams deposited "
-                f"{_boxes(s.deposited_last_12)}")
-    if s.change is None:
-        deposits += " (none in the 12 months before)."
-    elif abs(s.change) < 0.005:
-        deposits += ", the same as in the 12 months before."
-    else:
-        deposits += (f", {abs(s.change):.0%} {'more' if s.change > 0 else 'fewer'} than the "
-                     f"{s.deposited_prior_12:,} of the 12 months before.")
-    deposits += f" {_boxes(s.destroyed_last_12)} {_were(s.destroyed_last_12)} destroyed"
-    if s.transferred_last_12:
-        deposits += f" and {s.transferred_last_12:,} transferred to the archives"
-    if s.net_last_12 > 0:
-        deposits += f", so the store grew by {_boxes(s.net_last_12)}."
-    elif s.net_last_12 < 0:
-        deposits += f", so the store shrank by {_boxes(-s.net_last_12)}."
-    else:
-        deposits += ", so the store stayed the same size."
-    points.append(deposits)
-    if s.overdue_boxes:
-        share = s.overdue_boxes / s.boxes_held if s.boxes_held else 0
-        points.append(f"{_boxes(s.overdue_boxes)} ({s.overdue_metres:,.1f} m, {share:.0%} of the store) "
-                      f"{_are(s.overdue_boxes)} due for disposal and could go once their owners approve"
-                      + (f"; the oldest has been due since {long_day(s.oldest_overdue)}."
-                         if s.oldest_overdue and s.oldest_overdue <= s.as_of else "."))
-    else:
-        points.append("No box is due for disposal.")
-    if s.under_hold_boxes:
-        points.append(f"{_boxes(s.under_hold_boxes)} ({s.under_hold_metres:,.1f} m) "
-                      f"{_are(s.under_hold_boxes)} kept under legal holds, {s.under_hold_past_date:,} "
-                      f"of them past their disposal date.")
-    if s.capacity_places:
-        if s.years_to_full is None:
-            points.append(f"The store has {s.free_places:,} free box places; at the last 12 months' "
-                          "rate it is not filling up.")
-        else:
-            with_due = (f", or {s.years_to_full_with_due:.1f} years if the boxes due for disposal go"
-                        if s.years_to_full_with_due is not None and s.overdue_boxes else "")
-            points.append(f"At the last 12 months' rate the store is full in {s.years_to_full:.1f} "
-                          f"years{with_due}.")
-    if s.directorates and s.deposited_last_12:
-        top = max(s.directorates, key=lambda d: (d.last_12, d.boxes_held))
-        points.append(f"{top.directorate} deposited the most: {_boxes(top.last_12)}, "
-                      f"{top.last_12 / s.deposited_last_12:.0%} of the last 12 months' deposits.")
-    growing = s.teams_flagged(trends.FLAG_GROWING)
-    new = s.teams_flagged(trends.FLAG_NEW)
-    if growing or new:
-        watched = [t for t in (*growing, *new) if t.plan_status and t.plan_status != DROPPED]
-        parts = []
-        if growing:
-            parts.append(f"{len(growing)} team{'s are' if len(growing) != 1 else ' is'} depositing more")
-        if new:
-            parts.append(f"{len(new)} {'are new depositors' if len(new) != 1 else 'is a new depositor'}")
-        everyone = len(growing) + len(new)
-        if not watched:
-            on_plan = f"{'none of them is' if everyone > 1 else 'it is not'} on the forward plan yet"
-        elif len(watched) == everyone:
-            on_plan = "all of them are on the forward plan" if everyone > 1 else "it is on the forward plan"
-        else:
-            on_plan = f"{len(watched)} of them {_are(len(watched))} on the forward plan"
-        points.append(f"{' and '.join(parts)}; {on_plan}.")
-    if s.pages_digitised:
-        points.append(f"{s.pages_digitised:,} pages have been digitised, completing "
-                      f"{_boxes(s.boxes_digitised)}"
-                      + (f"; {s.pages_awaiting_review:,} pages await checking."
-                         if s.pages_awaiting_review else "."))
-    else:
-        points.append("No paper has been digitised yet.")
-    return points
 
 
 # -- the queries ---------------------------------------------------------------------------------
@@ -409,7 +158,7 @@ def _tally_by_team(session: Session, as_of: date) -> tuple[dict[int, _Tally], li
             tally.due_mm += mm
             tally.bands[band_index] += count
             tally.band_mm[band_index] += mm
-            oldest = _as_date(oldest) if band_index < len(AGE_BANDS) else None  # not the early ones
+            oldest = from_database(oldest) if band_index < len(AGE_BANDS) else None  # not the early ones
             if oldest is not None and (tally.oldest is None or oldest < tally.oldest):
                 tally.oldest = oldest
         if int(hold_index):
@@ -454,13 +203,6 @@ def _first_day(index: int) -> date:
     return date(year, month + 1, 1)
 
 
-def _as_date(value) -> date | None:
-    """A date from what the driver returns (SQLite gives text for MIN over a date column)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def _digitisation(session: Session, as_of: date) -> tuple[dict, list[DigitisationMonth]]:
     end = datetime.combine(as_of + timedelta(days=1), time.min)  # moments are naive UTC
     year, month = extract("year", ScanBatch.created_at), extract("month", ScanBatch.created_at)
@@ -500,6 +242,20 @@ def _plan_by_team(plan: list[PlanItem]) -> dict[str, str]:
     return status
 
 
+def _overdue_box(box: DueBox) -> OverdueBox:
+    return OverdueBox(box.barcode, box.team, box.directorate, box.class_code, box.action,
+                      box.disposal_date, box.days_overdue, box.batch_id)
+
+
+def _plan_row(item: PlanItem) -> PlanRow:
+    effect = item.effect
+    return PlanRow(item.team, item.team_name, item.directorate, item.added_on, item.source, item.owner,
+                   item.action, item.status, item.action_on, item.notes,
+                   effect.before_per_month if effect and effect.months else None,
+                   effect.after_per_month if effect and effect.months else None,
+                   effect.verdict if effect else None)
+
+
 # -- the statement ---------------------------------------------------------------------------------
 def statement_data(db: Database, as_of: date | None = None,
                    progress: ProgressFn | None = None) -> Statement:
@@ -520,7 +276,7 @@ def statement_data(db: Database, as_of: date | None = None,
         step(2)
         exits = _exits(session, report.last_12_from, report.last_12_to)
         step(3)
-    overdue_list = tuple(disposal.due(db, as_of, limit=OVERDUE_LIST_CAP))
+    overdue_list = tuple(_overdue_box(box) for box in disposal.due(db, as_of, limit=OVERDUE_LIST_CAP))
     step(4)
     with db.read() as session:
         scans, digitisation_months = _digitisation(session, as_of)
@@ -594,11 +350,12 @@ def statement_data(db: Database, as_of: date | None = None,
         under_hold_past_date=sum(t.hold_past for t in every),
         scan_batches=scans["batches"], pages_digitised=scans["pages"], boxes_digitised=scans["boxes"],
         pages_awaiting_review=scans["awaiting"],
-        capacity_places=store.capacity_places, free_places=store.free_places,
+        capacity_places=store.capacity_places, capacity_metres=store.capacity_metres,
+        free_places=store.free_places,
         years_to_full=store.years_to_full(), years_to_full_with_due=store.years_to_full(with_due=True),
         store_months=tuple(months), directorates=tuple(directorate_rows), teams=tuple(team_rows),
         age_bands=tuple(bands), overdue_list=overdue_list,
-        digitisation_months=tuple(digitisation_months), plan=tuple(plan))
+        digitisation_months=tuple(digitisation_months), plan=tuple(_plan_row(item) for item in plan))
 
 
 def write_statement(db: Database, path: str | os.PathLike, as_of: date | None = None,
@@ -609,8 +366,6 @@ def write_statement(db: Database, path: str | os.PathLike, as_of: date | None = 
     into place at the end, so a failed or cancelled export leaves no half
     file (and an older statement at ``path`` stays as it was).
     """
-    from paperless_ig.exports import position_statement
-
     out = Path(path)
     if out.suffix.lower() != ".xlsx":
         raise BadInput(f"{out}: the position statement is an Excel workbook; give a name ending .xlsx")

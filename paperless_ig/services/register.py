@@ -50,11 +50,11 @@ from sqlalchemy.orm import Session
 from paperless_ig.domain import barcodes, clock
 from paperless_ig.domain.dates import read_date
 from paperless_ig.domain.errors import BadInput, Conflict, ImportRejected, RowError
+from paperless_ig.domain.progress import ProgressFn, Throttled
 from paperless_ig.domain.retention import Period, Trigger, disposal_date
 from paperless_ig.domain.roles import DESK_WORK, RECORDS_WORK
 from paperless_ig.domain.states import SHELVED_BOX, BoxStatus
 from paperless_ig.services import audit, sheets, users
-from paperless_ig.services.progress import ProgressFn, Throttled
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import STANDARD_BOX_WIDTH_MM, Box, Counter, Location, RetentionClass, Team
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, or_
 
+from paperless_ig.domain.states import PageStatus
 from paperless_ig.store.models import ScanPage
 
 
@@ -12,6 +13,6 @@ def needs_review():
 
     One definition for the queue, the batch list's counts and the position statement.
     """
-    return or_(ScanPage.status == "low",
-               and_(ScanPage.status == "blank", ScanPage.reviewed_at.is_(None)),
-               and_(ScanPage.box_id.is_(None), ScanPage.status.in_(("done", "accepted"))))
+    return or_(ScanPage.status == PageStatus.LOW,
+               and_(ScanPage.status == PageStatus.BLANK, ScanPage.reviewed_at.is_(None)),
+               and_(ScanPage.box_id.is_(None), ScanPage.status.in_((PageStatus.DONE, PageStatus.ACCEPTED))))

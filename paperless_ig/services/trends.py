@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from paperless_ig.domain import clock
 from paperless_ig.domain.dates import from_database
 from paperless_ig.domain.errors import BadInput, NotFound
+from paperless_ig.domain.trends import FLAG_GROWING, FLAG_NEW, FLAG_SHRINKING, FLAG_STOPPED, FLAG_TOP
 from paperless_ig.services.disposal import due_condition
 from paperless_ig.store.database import Database
 from paperless_ig.store.models import (
@@ -60,13 +61,6 @@ CLOSED_STATUSES = ("destroyed", "transferred")
 EXIT_OUTCOMES = ("destroyed", "transferred")
 # Shelf places are counted in standard boxes; a place is one box's width of shelf.
 PLACE_MM = STANDARD_BOX_WIDTH_MM
-
-FLAG_GROWING = "growing"
-FLAG_SHRINKING = "shrinking"
-FLAG_NEW = "new depositor"
-FLAG_STOPPED = "stopped"
-FLAG_TOP = "top depositor"
-FLAGS = (FLAG_GROWING, FLAG_NEW, FLAG_TOP, FLAG_SHRINKING, FLAG_STOPPED)
 
 
 # -- the forecast: pure functions ---------------------------------------------------

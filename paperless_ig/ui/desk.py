@@ -48,10 +48,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from paperless_ig.domain import clock
 from paperless_ig.services import audit, boxes, teams
+from paperless_ig.services.connection import database_unreachable
 from paperless_ig.services.desk_scan import MODE_LABELS, Mode, Outcome, ScanRun
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
@@ -68,33 +68,6 @@ MODE_HINTS = {
 }
 OK_COLOUR, BAD_COLOUR = QColor("#1b6e20"), QColor("#b3261e")
 RETRY_FIRST_MS, RETRY_MAX_MS = 2000, 15000
-# SQLite primary result codes that mean the file itself is gone or unreadable.
-_SQLITE_CANTOPEN, _SQLITE_IOERR = 14, 10
-# PostgreSQL: the server shut down, crashed, or is still starting.
-_PG_SERVER_GONE = ("57P01", "57P02", "57P03")
-
-
-def database_unreachable(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database cannot be reached, rather than refusing the work.
-
-    A connection the pool found dead is flagged ``connection_invalidated``. A
-    fresh connection that cannot be made has no SQLSTATE at all (psycopg
-    raises it on the client side), or one of class 08 (connection exception)
-    or 57P0x (server shut down). Deadlocks, serialisation failures, locks and
-    constraint errors are answers from a live database, not outages.
-    """
-    if not isinstance(exc, DBAPIError):
-        return False
-    if exc.connection_invalidated:
-        return True
-    orig = exc.orig
-    sqlite_code = getattr(orig, "sqlite_errorcode", None)
-    if sqlite_code is not None:
-        return sqlite_code & 0xFF in (_SQLITE_CANTOPEN, _SQLITE_IOERR)
-    if orig is None or not isinstance(exc, OperationalError | InterfaceError):
-        return False
-    state = getattr(orig, "sqlstate", None)
-    return state is None or state.startswith("08") or state in _PG_SERVER_GONE
 
 
 def _date_text(value: date | None, none: str = "—") -> str:
@@ -446,7 +419,7 @@ class ScanPanel(QWidget):
             outcome = run.handle(db, login, item.raw)
             try:
                 history = box_history(db, outcome.box)
-            except DBAPIError as exc:
+            except Exception as exc:
                 if not database_unreachable(exc):
                     raise
                 history = []  # the scan itself was handled: never handle it twice

@@ -2,7 +2,7 @@
 
 *Scan a batch*: choose (or drop) a folder or files, optionally the box for
 pages before the first cover sheet, and Start. The batch runs on the bulk
-pool through ``pipeline.run_batch``. Each finished page is pushed by the
+pool through ``scanning.run_batch``. Each finished page is pushed by the
 job's thread into a ``PageFeed`` that lives on the GUI thread; the feed
 hands pages over in batches at most five times a second, so a fast batch
 never costs a repaint per page. Thumbnails are rendered small off the GUI
@@ -70,10 +70,11 @@ from PySide6.QtWidgets import (
 
 from paperless_ig.domain.barcodes import clean_scanned
 from paperless_ig.domain.errors import PaperlessError
-from paperless_ig.ocr import analyse, pipeline, sources
-from paperless_ig.ocr.pipeline import PageDone
-from paperless_ig.services import digitisation
+from paperless_ig.domain.states import PageStatus
+from paperless_ig.ocr import analyse, sources
+from paperless_ig.services import digitisation, scanning
 from paperless_ig.services.digitisation import ReviewItem
+from paperless_ig.services.scanning import PageDone
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme
 from paperless_ig.ui.search_panel import PageImage, SearchPanel, pdf_page, render_page, source_page, to_qimage
@@ -92,8 +93,9 @@ LOW_COLOUR = QColor("#9a5b00")
 BLANK_COLOUR = QColor("#5f6368")
 COVER_COLOUR = QColor("#1a5fb4")
 FAILED_COLOUR = QColor("#b3261e")
-STATUS_COLOURS = {"done": OK_COLOUR, "accepted": OK_COLOUR, "low": LOW_COLOUR, "blank": BLANK_COLOUR,
-                  "cover": COVER_COLOUR, "failed": FAILED_COLOUR, "nobox": LOW_COLOUR}
+STATUS_COLOURS = {PageStatus.DONE: OK_COLOUR, PageStatus.ACCEPTED: OK_COLOUR, PageStatus.LOW: LOW_COLOUR,
+                  PageStatus.BLANK: BLANK_COLOUR, PageStatus.COVER: COVER_COLOUR,
+                  PageStatus.FAILED: FAILED_COLOUR, "nobox": LOW_COLOUR}
 LEGEND = (("done", "92%", "read well"), ("low", "61% · check", "read poorly: check it in Review"),
           ("nobox", "92% · no box", "no cover sheet before it: file it in Review"),
           ("blank", "blank", "left out of the PDF"), ("cover", "→ BX…", "cover sheet: the pages after "
@@ -132,26 +134,26 @@ def progress_text(done: int, total: int, read: int, seconds: float) -> str:
 
 def status_caption(done: PageDone, cover: str | None = None, unfiled: bool = False) -> str:
     confidence = f"{done.confidence:.0f}%" if done.confidence is not None else "?%"
-    if done.status == "low":
+    if done.status == PageStatus.LOW:
         return f"{confidence} · check"
-    if done.status == "blank":
+    if done.status == PageStatus.BLANK:
         return "blank"
-    if done.status == "cover":
+    if done.status == PageStatus.COVER:
         return f"→ {cover}" if cover else "cover sheet"
-    if done.status == "failed":
+    if done.status == PageStatus.FAILED:
         return "failed"
     return f"{confidence} · no box" if unfiled else confidence
 
 
 def status_explained(done: PageDone, cover: str | None = None) -> str:
-    if done.status == "low":
+    if done.status == PageStatus.LOW:
         return f"read poorly ({done.confidence or 0:.0f}% confidence): check it in Review"
-    if done.status == "blank":
+    if done.status == PageStatus.BLANK:
         return "blank: left out of the PDF; check nothing is on it in Review"
-    if done.status == "cover":
+    if done.status == PageStatus.COVER:
         return (f"cover sheet for box {cover}: the pages after it go to that box" if cover
                 else "cover sheet: the pages after it go to its box")
-    if done.status == "failed":
+    if done.status == PageStatus.FAILED:
         return f"could not be read: {done.error or 'no reason given'}"
     return f"read well ({done.confidence or 0:.0f}% confidence)"
 
@@ -161,9 +163,9 @@ def page_tooltip(done: PageDone, cover: str | None = None, box: str | None = Non
     lines = [f"{Path(done.file).name}, page {done.page}", status_explained(done, cover)]
     if unfiled:
         lines.append("no cover sheet came before it: file it in a box in Review")
-    elif box and done.status in ("done", "low"):
+    elif box and done.status in (PageStatus.DONE, PageStatus.LOW):
         lines.append(f"goes to box {box}")
-    if done.status in ("done", "low"):
+    if done.status in (PageStatus.DONE, PageStatus.LOW):
         details = [theme.plural(done.words, "word")]
         if done.rotation:
             details.append(f"turned {done.rotation}°")
@@ -247,7 +249,7 @@ def make_thumbnail(done: PageDone) -> tuple[int, QImage | None, str | None]:
     # A cover sheet's barcode is read again from the small copy (PageDone does not carry it).
     cover = None
     try:
-        if done.status == "cover":
+        if done.status == PageStatus.COVER:
             image = source_page(_ref(done), COVER_DPI)
             cover = analyse.cover_barcode(analyse.small_grey(image, 1))
         elif done.pdf and Path(done.pdf).exists():
@@ -313,11 +315,12 @@ class PageGridModel(QAbstractListModel):
     def _assign_boxes(self) -> None:
         current = self.default_box
         for row, entry in enumerate(self.entries):
-            if entry.done.status == "cover":
+            if entry.done.status == PageStatus.COVER:
                 current = entry.cover or self.UNKNOWN
                 continue
             box = current if self.infer_boxes else None
-            unfiled = self.infer_boxes and current is None and entry.done.status in ("done", "low")
+            unfiled = (self.infer_boxes and current is None
+                       and entry.done.status in (PageStatus.DONE, PageStatus.LOW))
             if (box, unfiled) != (entry.box, entry.unfiled):
                 entry.box, entry.unfiled = box, unfiled
                 self.dataChanged.emit(self.index(row), self.index(row))
@@ -345,7 +348,7 @@ class PageGridModel(QAbstractListModel):
         entry.image, entry.cover, entry.pictured = image, cover or entry.cover, True
         row = self.entries.index(entry)
         self.dataChanged.emit(self.index(row), self.index(row))
-        if entry.done.status == "cover":
+        if entry.done.status == PageStatus.COVER:
             self._assign_boxes()
 
     def counts(self) -> Counter:
@@ -406,7 +409,8 @@ class PageDelegate(QStyledItemDelegate):
             painter.setPen(BLANK_COLOUR)
             painter.drawText(frame, Qt.AlignmentFlag.AlignCenter,
                              "no picture" if entry.pictured else "…")
-        bad = entry.unfiled or entry.done.status in ("low", "blank", "failed", "cover")
+        bad = entry.unfiled or entry.done.status in (PageStatus.LOW, PageStatus.BLANK, PageStatus.FAILED,
+                                                     PageStatus.COVER)
         painter.setPen(QPen(colour, 3 if bad else 1))
         painter.drawRect(frame.adjusted(1, 1, -1, -1))
         text_rect = QRect(rect.x() + 2, frame.bottom() + 4, rect.width() - 4, 16)
@@ -519,7 +523,7 @@ class DropArea(QFrame):
 
 # -- the review queue ------------------------------------------------------------------------
 def review_colour(item: ReviewItem) -> QColor:
-    return BLANK_COLOUR if item.status == "blank" else LOW_COLOUR  # read poorly, or no box yet
+    return BLANK_COLOUR if item.status == PageStatus.BLANK else LOW_COLOUR  # read poorly, or no box yet
 
 
 class ReviewModel(QAbstractListModel):
@@ -946,7 +950,7 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         self._set_running(True)
 
         def job(progress):
-            return pipeline.run_batch(db, login, paths, box=box, workers=workers, progress=progress,
+            return scanning.run_batch(db, login, paths, box=box, workers=workers, progress=progress,
                                       on_page=feed.push).as_json()
 
         run.task = run_task(self, job, on_success=while_alive(self, self._finished),
@@ -1000,7 +1004,7 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         entries = self.grid_model.entries
         counts = self.grid_model.counts()
         unfiled = self.grid_model.unfiled()
-        well = sum(1 for e in entries if e.done.status == "done" and not e.unfiled)
+        well = sum(1 for e in entries if e.done.status == PageStatus.DONE and not e.unfiled)
         parts = [(well, "read well", "done"), (counts["low"], "to check: read poorly", "low"),
                  (unfiled, "to check: no box", "nobox"), (counts["blank"], "blank", "blank"),
                  (counts["cover"], "cover sheets", "cover"), (counts["failed"], "failed", "failed")]
@@ -1008,7 +1012,7 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
                        f"padding-right:6px'><b>{count:,}</b></td><td>{words}</td></tr>"
                        for count, words, key in parts if count or key in ("done", "low"))
         boxes = Counter(e.box for e in entries if e.box and e.box != PageGridModel.UNKNOWN
-                        and e.done.status in ("done", "low"))
+                        and e.done.status in (PageStatus.DONE, PageStatus.LOW))
         filed = "".join(f"<tr><td style='padding-right:10px'>{html.escape(box)}</td>"
                         f"<td align='right'>{theme.plural(n, 'page')}</td></tr>"
                         for box, n in sorted(boxes.items()))
@@ -1109,7 +1113,7 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
 
     def _grid_activated(self, index: QModelIndex) -> None:
         entry: PageEntry | None = index.data(ENTRY_ROLE)
-        if entry is None or not (entry.unfiled or entry.done.status in ("low", "blank")):
+        if entry is None or not (entry.unfiled or entry.done.status in (PageStatus.LOW, PageStatus.BLANK)):
             return
         self.tabs.setCurrentWidget(self.review_tab)
         if not self.select_review_page(entry.done.page_id):
@@ -1211,7 +1215,7 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
         self.review_reason.setText(item.reason[:1].upper() + item.reason[1:] + ".")
         self.review_reason.setStyleSheet(f"color: {review_colour(item).name()};")
         self.review_text.setPlainText(item.text)
-        may_accept = item.box is not None or item.status == "blank"
+        may_accept = item.box is not None or item.status == PageStatus.BLANK
         self.accept_button.setEnabled(may_accept)
         self.accept_button.setToolTip(
             "The page is right as read (a blank page stays out of the PDF)" if may_accept
@@ -1287,7 +1291,7 @@ class ScanningPage(theme.ReloadWhenShown, QWidget):
     def _acted(self, before: ReviewItem, after: ReviewItem, done_text: str) -> None:
         self._acting = False
         text = f"✓ {before.label}: {done_text}"
-        if after.status == "low":
+        if after.status == PageStatus.LOW:
             text += f"; it still reads poorly ({after.confidence or 0:.0f}%)"
         elif after.box is None:
             text += "; it still needs a box"

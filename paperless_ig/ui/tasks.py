@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from paperless_ig.domain.errors import PaperlessError
-from paperless_ig.services.progress import Cancelled
+from paperless_ig.domain.progress import Cancelled
 
 log = logging.getLogger(__name__)
 

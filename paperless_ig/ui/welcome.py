@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from paperless_ig.domain.errors import ImportRejected
+from paperless_ig.domain.progress import Cancelled
 from paperless_ig.domain.roles import RECORDS_WORK
 from paperless_ig.services import demo, schedule
 from paperless_ig.services.overview import Overview
-from paperless_ig.services.progress import Cancelled
 from paperless_ig.services.users import UserInfo
 from paperless_ig.store.database import Database
 from paperless_ig.ui import theme

@@ -12,28 +12,27 @@ with its SHA-256, and index the text for search.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypdf import PdfWriter
 from sqlalchemy import delete, insert, select, text, update
 
 from paperless_ig.domain import clock
 from paperless_ig.domain.errors import BadInput
+from paperless_ig.domain.progress import Cancelled, ProgressFn, no_progress
 from paperless_ig.domain.roles import SCANNING_WORK
+from paperless_ig.domain.states import FINISHED_PAGE, BoxStatus, PageStatus, ScanBatchStatus
 from paperless_ig.ocr import sources
-from paperless_ig.ocr.worker import PageResult, PageTask, process
+from paperless_ig.ocr.assemble import merge_pages
+from paperless_ig.ocr.worker import PageResult, PageTask, default_workers, process_all
 from paperless_ig.services import audit, users
-from paperless_ig.services.progress import Cancelled, ProgressFn, no_progress
 from paperless_ig.store.database import Database, data_dir
 from paperless_ig.store.models import Box, ScanBatch, ScanOutput, ScanPage
 
 LOW_CONFIDENCE = 75.0
-FINISHED = ("done", "low", "accepted", "blank", "cover", "failed")
+FINISHED = FINISHED_PAGE
 
 
 def documents_dir() -> Path:
@@ -41,10 +40,6 @@ def documents_dir() -> Path:
     folder = Path(os.environ.get("PAPERLESS_IG_DOCUMENTS") or data_dir() / "documents")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 @dataclass
@@ -97,18 +92,18 @@ def _open_batch(db: Database, actor: str, refs, failed, box: str | None) -> tupl
             select(ScanBatch).where(ScanBatch.source_key == key).order_by(ScanBatch.id.desc())
         ).scalars().first()
         if existing is not None:
-            existing.status = "running"
+            existing.status = ScanBatchStatus.RUNNING
             if default_box:
                 existing.default_box_id = default_box
             return existing.id, True
-        batch = ScanBatch(operator=actor, created_at=audit.utcnow(), status="running",
+        batch = ScanBatch(operator=actor, created_at=audit.utcnow(), status=ScanBatchStatus.RUNNING,
                           source="\n".join(sorted({r.file for r in refs})), source_key=key,
                           default_box_id=default_box)
         session.add(batch)
         session.flush()
         session.execute(insert(ScanPage), [
             {"batch_id": batch.id, "source_file": ref.file, "source_page": ref.index,
-             "position": position, "status": "pending", "text": ""}
+             "position": position, "status": PageStatus.PENDING, "text": ""}
             for position, ref in enumerate(refs)])
         audit.record(session, actor, "scan.start", "scan_batch", batch.id, None,
                      {"pages": len(refs), "files": len({r.file for r in refs}),
@@ -140,32 +135,16 @@ def index_text(session, page_id: int, text_value: str, old_text: str | None = No
 
 def _store(db: Database, result: PageResult) -> str:
     status = result.status
-    if status == "done" and (result.confidence or 0) < LOW_CONFIDENCE:
-        status = "low"
+    if status == PageStatus.DONE and (result.confidence or 0) < LOW_CONFIDENCE:
+        status = PageStatus.LOW
     with db.write() as session:
         session.execute(update(ScanPage).where(ScanPage.id == result.page_id).values(
             status=status, text=result.text, confidence=result.confidence,
-            rotation=result.rotation, skew_degrees=result.skew, blank=result.status == "blank",
-            cover_sheet=result.status == "cover", cover_barcode=result.cover_barcode,
+            rotation=result.rotation, skew_degrees=result.skew, blank=result.status == PageStatus.BLANK,
+            cover_sheet=result.status == PageStatus.COVER, cover_barcode=result.cover_barcode,
             pdf_path=result.pdf, error=result.error))
         index_text(session, result.page_id, result.text)
     return status
-
-
-def _pool_map(tasks: list[PageTask], workers: int) -> Iterable[PageResult]:
-    """Results as pages finish, from ``workers`` processes; the pool dies with the generator."""
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield process(task)
-        return
-    context = multiprocessing.get_context("spawn")  # no forking a process that may hold Qt threads
-    pool = context.Pool(processes=workers)
-    try:
-        yield from pool.imap_unordered(process, tasks, chunksize=1)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
 
 
 @dataclass(frozen=True)
@@ -227,7 +206,7 @@ def _set_status(db: Database, batch_id: int, status: str) -> None:
 def _store_each(db, tasks, workers, total, done, started, report_progress, refs_by_id, on_page):
     """Save each page as it finishes; yields once per page read."""
     read = 0
-    for result in _pool_map(tasks, workers or default_workers()):
+    for result in process_all(tasks, workers or default_workers()):
         status = _store(db, result)
         done, read = done + 1, read + 1
         if on_page is not None:
@@ -253,25 +232,26 @@ def assemble(db: Database, actor: str, batch_id: int) -> BatchReport:
         numbers: dict[int, int] = {}
         by_box: dict[int, list[ScanPage]] = {}
         for page in pages:
-            if page.status == "cover":
+            if page.status == PageStatus.COVER:
                 found = session.execute(
                     select(Box.id).where(Box.barcode == page.cover_barcode)).scalar_one_or_none()
                 if found is None:
-                    page.status, page.error = "failed", f"cover sheet for unknown box {page.cover_barcode}"
+                    page.status = PageStatus.FAILED
+                    page.error = f"cover sheet for unknown box {page.cover_barcode}"
                 current = found
                 continue
-            if page.status == "failed":
+            if page.status == PageStatus.FAILED:
                 report.failed.append({"file": page.source_file, "page": page.source_page + 1,
                                       "reason": page.error})
                 continue
-            if page.status == "blank":
+            if page.status == PageStatus.BLANK:
                 report.blank += 1
                 if not page.manual_box:
                     page.box_id = current
                 continue
-            if page.status == "low":
+            if page.status == PageStatus.LOW:
                 report.low_confidence += 1
-            if page.status not in ("done", "low", "accepted"):
+            if page.status not in (PageStatus.DONE, PageStatus.LOW, PageStatus.ACCEPTED):
                 continue
             if not page.manual_box:
                 page.box_id = current
@@ -286,14 +266,14 @@ def assemble(db: Database, actor: str, batch_id: int) -> BatchReport:
             barcode = session.get(Box, box_id).barcode
             report.boxes[barcode] = _merge(session, actor, batch_id, box_id, barcode, box_pages)
             _mark_digitised(session, actor, box_id)
-        batch.status, batch.finished_at = "done", audit.utcnow()
+        batch.status, batch.finished_at = ScanBatchStatus.DONE, audit.utcnow()
         audit.record(session, actor, "scan.finish", "scan_batch", batch_id, None, {
             "pages": len(pages), "boxes": {b: v["pages"] for b, v in report.boxes.items()},
             "unassigned": report.unassigned, "low_confidence": report.low_confidence})
     return report
 
 
-NEEDS_REVIEW = ("low", "pending")
+NEEDS_REVIEW = (PageStatus.LOW, PageStatus.PENDING)
 
 
 def _mark_digitised(session, actor: str, box_id: int) -> None:
@@ -301,11 +281,12 @@ def _mark_digitised(session, actor: str, box_id: int) -> None:
     waiting = session.execute(select(ScanPage.id).where(
         ScanPage.box_id == box_id, ScanPage.status.in_(NEEDS_REVIEW)).limit(1)).first()
     box = session.get(Box, box_id)
-    if waiting or box.digitised_on is not None or box.status not in ("in_store", "out_on_loan"):
+    on_hand = (BoxStatus.IN_STORE, BoxStatus.OUT_ON_LOAN)
+    if waiting or box.digitised_on is not None or box.status not in on_hand:
         return
     box.digitised_on = clock.today()
-    if box.status == "in_store":
-        box.status = "digitised"
+    if box.status == BoxStatus.IN_STORE:
+        box.status = BoxStatus.DIGITISED
     box.updated_at = audit.utcnow()
     audit.record(session, actor, "box.digitised", "box", box.barcode, {"digitised_on": None},
                  {"digitised_on": box.digitised_on, "status": box.status})
@@ -313,15 +294,7 @@ def _mark_digitised(session, actor: str, box_id: int) -> None:
 
 def _merge(session, actor: str, batch_id: int, box_id: int, barcode: str, pages) -> dict:
     out = documents_dir() / "boxes" / barcode / f"{barcode}-batch-{batch_id}.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writer = PdfWriter()
-    for page in pages:
-        writer.append(page.pdf_path)
-    partial = out.with_suffix(".pdf.part")
-    with partial.open("wb") as handle:
-        writer.write(handle)
-    partial.replace(out)
-    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    digest = merge_pages((page.pdf_path for page in pages), out)
     session.execute(delete(ScanOutput).where(ScanOutput.batch_id == batch_id, ScanOutput.box_id == box_id))
     session.add(ScanOutput(batch_id=batch_id, box_id=box_id, path=str(out), sha256=digest,
                            pages=len(pages), created_at=audit.utcnow()))
