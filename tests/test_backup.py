@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-import paperless_ig.cli_admin  # noqa: F401 - registers the db backup/restore/check commands
 from paperless_ig.cli import main
 from paperless_ig.domain.errors import PaperlessError
 from paperless_ig.services import audit, backup, deposits, schedule, teams, users

@@ -21,19 +21,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "paperless_ig"
 
-# Imports being removed right now, on another branch: the old command-line modules
-# (cli.py, commands.py, cli_admin.py, cli_exports.py, cli_reports.py) are moving into a
-# cli/ package, and ui/main_window.py and ui/pages.py are to stop importing each other.
-# These are the imports that close those cycles. Delete them once that work is merged
-# (test_no_exception_outlives_its_import says when).
-BEING_REMOVED = frozenset({
-    "paperless_ig.cli -> paperless_ig.commands",
-    "paperless_ig.cli -> paperless_ig.cli_admin",
-    "paperless_ig.cli -> paperless_ig.cli_exports",
-    "paperless_ig.cli -> paperless_ig.cli_reports",
-    "paperless_ig.ui.main_window -> paperless_ig.ui.pages",
-    "paperless_ig.ui.pages -> paperless_ig.ui.main_window",
-})
 
 # Leaves that import nothing of ours: the package itself (its __version__) and where
 # resources live. Their layers, as _layer() names them, are "" and "paths".
@@ -44,7 +31,7 @@ LOWER = {"domain": frozenset({"domain"}),
          "ocr": frozenset({"ocr", "domain", "", "paths"}),
          "exports": frozenset({"exports", "domain", "", "paths"})}
 # What stands above services: the window, the command line and how the app starts.
-TOP = ("ui", "cli", "cli_admin", "cli_exports", "cli_reports", "commands", "app", "__main__")
+TOP = ("ui", "cli", "app", "__main__")
 # Database libraries the window leaves to services (DESIGN: ui never opens a session).
 DATABASE_LIBRARIES = frozenset({"sqlalchemy", "psycopg", "alembic", "sqlite3"})
 
@@ -81,7 +68,7 @@ def _nearest(name: str, modules: dict) -> str:
     return name
 
 
-def build_graph(skip: frozenset[str] = BEING_REMOVED, root: Path = ROOT) -> Graph:
+def build_graph(skip: frozenset[str] = frozenset(), root: Path = ROOT) -> Graph:
     """Every module's imports, leaving out those in ``skip`` (as "module -> module")."""
     modules = _modules(root)
     graph = Graph()
@@ -239,10 +226,3 @@ def test_no_two_modules_import_each_other(graph):
         offending += [""] if offending else []  # a blank line between cycles
         offending += [f"{m} -> {t}" for m in component for t in sorted(graph.ours[m] & members)]
     assert not offending, _report(offending, "no import cycles (each group below is one cycle)")
-
-
-def test_no_exception_outlives_its_import():
-    """Every import BEING_REMOVED still exists; once one is gone, delete it from the list."""
-    present = {f"{module} -> {target}" for module, target in build_graph(skip=frozenset()).edges()}
-    gone = sorted(BEING_REMOVED - present)
-    assert not gone, _report(gone, "BEING_REMOVED lists imports that no longer exist: delete them")

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from paperless_ig.app import open_window
 from paperless_ig.services import boxes, deposits, locations, schedule, teams
 from paperless_ig.store import integrity
 from paperless_ig.store.database import Database
 from paperless_ig.ui import tasks
-from paperless_ig.ui.main_window import open_window
 from tests.conftest import ADMIN
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -156,7 +156,7 @@ import sys, time
 from PySide6.QtWidgets import QApplication
 from paperless_ig.services import boxes
 from paperless_ig.ui import tasks
-from paperless_ig.ui.main_window import open_window
+from paperless_ig.app import open_window
 
 app = QApplication(sys.argv)
 window, db = open_window(sys.argv[1], sys.argv[2])

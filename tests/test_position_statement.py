@@ -358,7 +358,6 @@ def test_libreoffice_opens_the_workbook_and_prints_it_to_pdf(council, tmp_path):
 
 # -- the command line --------------------------------------------------------------------------------
 def test_the_export_command_writes_the_workbook_and_prints_its_figures(sqlite_db, tmp_path, capsys):
-    import paperless_ig.cli_exports  # noqa: F401 - registers the command (until cli imports it)
     from paperless_ig.cli import main
 
     demo.load_demo(sqlite_db, ADMIN, 1500, seed=4, as_of=AS_OF)

@@ -258,7 +258,6 @@ def test_the_report_json_keeps_the_contract(report):
 
 
 def test_the_trends_command_prints_the_contract(demo_sqlite, capsys):
-    import paperless_ig.cli_reports  # noqa: F401 - registers the commands
     from paperless_ig.cli import main
 
     assert main(["trends", "--json", "--db", demo_sqlite.url, "--as-of", DEMO_AS_OF.isoformat()]) == 0
@@ -441,7 +440,6 @@ def test_effect_sees_deposits_fall_after_the_action(store):
 
 def test_plan_commands(sqlite_db, capsys):
     """The plan commands, in process, on SQLite."""
-    import paperless_ig.cli_reports  # noqa: F401 - registers the commands
     from paperless_ig.cli import main
 
     schedule.import_example(sqlite_db, ADMIN)

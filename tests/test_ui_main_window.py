@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
+from paperless_ig import app
 from paperless_ig.services import users
 from paperless_ig.services.overview import overview
-from paperless_ig.ui import main_window, tasks
+from paperless_ig.ui import tasks
 from paperless_ig.ui.main_window import JOB_KEYS, MainWindow
 from tests.conftest import ADMIN
 
@@ -146,10 +147,9 @@ def test_run_refuses_an_unregistered_login(qtbot, sqlite_db, monkeypatch):
     THEN a critical message names mallory and how to add her, and run() returns 2."""
     users.whoami(sqlite_db, ADMIN)
     shown: list[str] = []
-    monkeypatch.setattr(main_window.QMessageBox, "critical",
-                        lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
 
-    code = main_window.run(sqlite_db.url, "mallory")
+    code = app.run(sqlite_db.url, "mallory")
 
     assert code == 2
     assert len(shown) == 1

@@ -10,17 +10,14 @@ only ``run()`` asks the database for the user before the window shows.
 from __future__ import annotations
 
 import html
-import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,14 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from paperless_ig import __version__, logs
-from paperless_ig.domain.errors import PaperlessError
 from paperless_ig.domain.roles import RECORDS_WORK
-from paperless_ig.paths import resource
 from paperless_ig.services import overview as overview_service
 from paperless_ig.services import users
 from paperless_ig.services.overview import Overview
 from paperless_ig.services.users import UserInfo
-from paperless_ig.store import integrity, migrate
 from paperless_ig.store.database import APP_NAME, Database
 from paperless_ig.ui import tasks, theme
 from paperless_ig.ui.welcome import JobPage, WelcomePage, describe_error
@@ -431,66 +425,3 @@ class MainWindow(QMainWindow):
         tasks.wait_for_tasks()
         self._closed = True
         super().closeEvent(event)
-
-
-def open_window(db_url: str | None, login: str | None) -> tuple[MainWindow, Database] | int:
-    """Open, check and migrate the database, then show the window; an exit code when refused.
-
-    The file's own check (its header, before SQLite opens it) comes first; the full check
-    reads every page through SQLite after the window shows, off the GUI thread.
-    """
-    login = login or users.current_login()
-    db: Database | None = None
-    try:
-        db = Database(db_url)
-        problems = integrity.check(db, quick_check=False, header_only=True)
-        if problems:  # a damaged or foreign file, a newer schema, an unreachable server: before any write
-            QMessageBox.critical(None, APP_NAME, "\n\n".join(problems))
-            db.dispose()
-            return 1
-        if migrate.needs_upgrade(db):
-            migrate.upgrade(db)
-        user = users.whoami(db, login)
-    except PaperlessError as exc:  # a bad URL, an unregistered or disabled login
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        if db is not None:
-            db.dispose()
-        return 2
-    except Exception as exc:
-        QMessageBox.critical(None, APP_NAME, f"The database could not be opened: {exc}")
-        if db is not None:
-            db.dispose()
-        return 1
-    window = MainWindow(db, login, user=user)
-    from paperless_ig.ui.pages import install_pages
-
-    install_pages(window)
-    window.show()
-
-    def damage_found(problems: list[str]) -> None:
-        if problems:
-            window.show_error("The database file is damaged: stop work and restore the latest backup."
-                              "\n\n" + "\n\n".join(problems))
-
-    tasks.run_task(window, lambda _progress: integrity.check(db), damage_found)
-    return window, db
-
-
-def run(db_url: str | None, login: str | None) -> int:
-    """Start the desktop app; the exit code follows the command line's (2: refused)."""
-    os.environ.setdefault("LANG", "C.UTF-8")
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon(str(resource("icons/paperless-ig.png"))))
-    app.setDesktopFileName("paperless-ig")  # Wayland matches the window to paperless-ig.desktop
-    opened = open_window(db_url, login)
-    if isinstance(opened, int):
-        return opened
-    _window, db = opened
-    try:
-        return app.exec()
-    finally:
-        tasks.wait_for_tasks()
-        db.dispose()

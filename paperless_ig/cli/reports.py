@@ -1,9 +1,9 @@
-"""Command handlers for the reports: depositing trends and the forward plan."""
+"""Reports: depositing trends and the forward plan."""
 
 from __future__ import annotations
 
-from paperless_ig.cli import arguments, command, emit
-from paperless_ig.commands import actor, open_db
+from paperless_ig.cli.common import actor, open_db
+from paperless_ig.cli.registry import arguments, command, emit
 from paperless_ig.domain.dates import parse_date
 from paperless_ig.services import forward_plan, trends
 

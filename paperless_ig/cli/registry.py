@@ -1,24 +1,21 @@
-"""The command line: scheduled jobs, bulk work, scripting and tests.
+"""The command table: handlers register here by area; the parser is built from it.
 
-Contract (see DESIGN.md): every command takes ``--db URL`` and ``--user
-LOGIN``; ``--json`` prints data as JSON; exit 0 on success, 2 on bad input or
-usage with one clear line on stderr, 1 on any other failure. With no command
-at all it starts the desktop app.
+Contract (see DESIGN.md): every command takes ``--db URL`` and ``--user LOGIN``; ``--json``
+prints data as JSON. The names, options and JSON keys are relied on by scripts outside the
+code: add, never rename.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
-import os
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Any
 
 from paperless_ig import __version__
-from paperless_ig.domain.errors import PaperlessError
 
 PROG = "paperless-ig"
 
@@ -43,6 +40,9 @@ def _globals(parser: argparse.ArgumentParser, top: bool) -> None:
     parser.add_argument("--json", action="store_true",
                         default=False if top else argparse.SUPPRESS,
                         help="print data as JSON")
+    parser.add_argument("--verbose", action="store_true",
+                        default=False if top else argparse.SUPPRESS,
+                        help="also write the log to stderr (it always goes to the log file)")
 
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -67,8 +67,15 @@ def arguments(adder: Callable[[argparse.ArgumentParser], None]):
     return wrap
 
 
+# The modules that register commands, one per area, imported by name when the parser is
+# built (so this module imports none of them, and none of them imports the entry point).
+AREAS = ("db", "demo", "organisation", "schedule", "audit", "desk", "holds", "disposal", "register",
+         "ocr", "search", "reports", "exports")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from paperless_ig import cli_admin, cli_exports, cli_reports, commands  # noqa: F401 - they register handlers
+    for area in AREAS:
+        importlib.import_module(f"paperless_ig.cli.{area}")
 
     parser = _Parser(prog=PROG, description="Paper records store, disposal and digitisation.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -111,61 +118,3 @@ def emit(args: argparse.Namespace, data: Any, text: str | None = None) -> None:
             print(text)
     elif data is not None:
         print(json.dumps(_plain(data), indent=2, ensure_ascii=False))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        for arg in argv:
-            try:
-                arg.encode("utf-8")
-            except UnicodeEncodeError:
-                raise UsageError(f"{PROG}: argument {arg.encode('utf-8', 'replace').decode()!r} is "
-                                 "not valid text (check the terminal's character set)") from None
-        pre = _Parser(prog=PROG, add_help=False)
-        _globals(pre, top=True)
-        known, rest = pre.parse_known_args(argv)
-        if not rest:
-            from paperless_ig.app import main as gui_main
-
-            return gui_main(db_url=known.db, login=known.user)
-        args = build_parser().parse_args(argv)
-        if not hasattr(args, "handler"):
-            raise UsageError(f"{PROG}: choose a command (see '{PROG} --help')")
-        result = args.handler(args)
-        return int(result) if isinstance(result, int) else 0
-    except UsageError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    except PaperlessError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 1
-    except Exception as exc:  # one line for people; the traceback on request
-        from paperless_ig.store.integrity import DatabaseProblem
-
-        if isinstance(exc, DatabaseProblem):  # a damaged database: say what and what to do, exit 1
-            print(f"{PROG}: {exc}", file=sys.stderr)
-            return 1
-        if os.environ.get("PAPERLESS_IG_DEBUG"):
-            raise
-        print(f"{PROG}: failed: {_describe(exc)}", file=sys.stderr)
-        return 1
-
-
-def _describe(exc: Exception) -> str:
-    from sqlalchemy.exc import DBAPIError
-
-    if isinstance(exc, DBAPIError):
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        return f"database error: {first}"
-    return f"{exc.__class__.__name__}: {exc}"
-
-
-if __name__ == "__main__":
-    # Run through the package module, so handlers register where main() looks.
-    from paperless_ig import cli as _cli
-
-    sys.exit(_cli.main())

@@ -1,9 +1,9 @@
-"""Command handlers for the exports made for people outside the app: the position statement."""
+"""Exports for people outside the app: the position statement."""
 
 from __future__ import annotations
 
-from paperless_ig.cli import arguments, command, emit
-from paperless_ig.commands import open_db, progress_to_stderr
+from paperless_ig.cli.common import open_db, progress_to_stderr
+from paperless_ig.cli.registry import arguments, command, emit
 from paperless_ig.domain.dates import parse_date
 from paperless_ig.services import position
 

@@ -1,18 +1,24 @@
-"""Command handlers for looking after the database: backup, restore, check.
-
-None of them migrates or otherwise writes to the database before it has been
-checked: a damaged file must reach ``db restore`` untouched.
-"""
+"""Commands that look after the database: create and migrate, back up, restore, check."""
 
 from __future__ import annotations
 
 import sys
 
-from paperless_ig.cli import arguments, command, emit
-from paperless_ig.commands import actor
+from paperless_ig.cli.common import actor, open_db
+from paperless_ig.cli.registry import arguments, command, emit
 from paperless_ig.services import backup
-from paperless_ig.store import integrity
+from paperless_ig.store import integrity, migrate
 from paperless_ig.store.database import Database
+
+
+@command("db", "upgrade", help="create or migrate the database")
+def db_upgrade(args):
+    db = open_db(args, upgrade=False)
+    before = migrate.current_revision(db)
+    migrate.upgrade(db)
+    after = migrate.current_revision(db)
+    emit(args, {"database": db.describe(), "from": before, "to": after},
+         f"{db.describe()}: schema at {after}" + ("" if before != after else " (no change)"))
 
 
 def _database(args) -> Database:
