@@ -9,7 +9,7 @@ goes on. Scanning a shelf while looking up starts shelving onto it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -53,6 +53,11 @@ class ScanRun:
         self.mode = mode
         self.location = None
         self.counted = []
+
+    def copy(self) -> ScanRun:
+        """A run of its own for a worker thread: the window's run is only touched by the window,
+        which takes the copy back when the scan is done (see ui/desk.py)."""
+        return replace(self, counted=list(self.counted))
 
     def handle(self, db: Database, actor: str, raw: str) -> Outcome:
         try:

@@ -256,6 +256,15 @@ class DecisionInfo:
     outcome_reason: str | None
     approval_note: str | None = None
 
+    def awaits(self, login: str) -> bool:
+        """``login`` may approve this box now: their box, decided, still waiting (never a
+        rejected one: that takes an overturn)."""
+        return (self.iao_login == login and not self.outcome
+                and self.approval == ApprovalState.PENDING and self.decision is not None)
+
+    def overturnable_by(self, login: str) -> bool:
+        return self.iao_login == login and not self.outcome and self.approval == ApprovalState.REJECTED
+
 
 @dataclass(frozen=True)
 class BatchInfo:

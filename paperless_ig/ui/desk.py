@@ -365,6 +365,7 @@ class ScanPanel(QWidget):
             QApplication.beep()
             self._show_context()
             return
+        self.run = self.run.copy()  # a scan still out keeps the run it started with
         self.run.set_mode(mode)
         self.mode_buttons.button(list(Mode).index(mode) + 1).setChecked(True)
         self._show_context()
@@ -410,7 +411,9 @@ class ScanPanel(QWidget):
         if self.busy or not self.queue or (self.offline and not retrying):
             return
         item = self.queue[0]
-        run, db, login = self.run, self.db, self.login
+        # The worker changes a copy; the window's run is only ever touched on the GUI thread.
+        started, db, login = self.run, self.db, self.login
+        run = started.copy()
         if item.issue_to is not None or item.due is not None:
             run.issue_to, run.due = item.issue_to, item.due
         self.busy = True
@@ -425,7 +428,16 @@ class ScanPanel(QWidget):
                 history = []  # the scan itself was handled: never handle it twice
             return outcome, history
 
-        run_task(self, job, quick=True, on_success=self._handled, on_failure=self._failed)
+        def handled(result) -> None:
+            self._adopt(started, run)
+            self._handled(result)
+
+        run_task(self, job, quick=True, on_success=handled, on_failure=self._failed)
+
+    def _adopt(self, started: ScanRun, done: ScanRun) -> None:
+        """Take a worker's run back, unless the mode was changed while it worked."""
+        if self.run is started:
+            self.run = done
 
     def _handled(self, result) -> None:
         self.busy = False
@@ -522,9 +534,15 @@ class ScanPanel(QWidget):
             self.save_stocktake(accept.isChecked())
 
     def save_stocktake(self, accept_moves: bool) -> None:
-        db, login, run = self.db, self.login, self.run
+        db, login, started = self.db, self.login, self.run
+        run = started.copy()
+
+        def saved(result) -> None:
+            self._adopt(started, run)
+            self._stocktake_saved(result)
+
         run_task(self, lambda _p: run.finish_stocktake(db, login, accept_moves), quick=True,
-                 on_success=self._stocktake_saved)
+                 on_success=saved)
 
     def _stocktake_saved(self, result) -> None:
         report = result.report

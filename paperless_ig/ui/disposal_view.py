@@ -242,16 +242,6 @@ def complete_question(batch_id: int, plan: Completion, on: date, contractor: str
     return "\n\n".join(p for p in (first, " ".join(more), who, f"Complete batch {batch_id}?") if p)
 
 
-def approvable(d: DecisionInfo, login: str) -> bool:
-    """A box ``login`` may approve now: theirs, decided, still waiting (never a rejected one)."""
-    return (d.iao_login == login and not d.outcome and d.approval == ApprovalState.PENDING
-            and d.decision is not None)
-
-
-def overturnable(d: DecisionInfo, login: str) -> bool:
-    return d.iao_login == login and not d.outcome and d.approval == ApprovalState.REJECTED
-
-
 def approval_text(d: DecisionInfo) -> str:
     if d.approval == ApprovalState.PENDING:
         return "waiting" if d.decision else "—"
@@ -320,7 +310,7 @@ class DecisionsModel(ListTableModel):
                     return "The schedule says review: choose destroy, transfer or extend"
                 return text if column in (4, 5, 6) and text else None
             return text
-        mine = approvable(d, self.login)
+        mine = d.awaits(self.login)
         if role == Qt.ItemDataRole.FontRole and mine:
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and (
@@ -1435,7 +1425,7 @@ class DisposalPage(QWidget):
                     f"{info.certificate_no}): {done}. Certificate… writes the certificate of "
                     "destruction.")
         open_rows = [d for d in info.decisions if not d.outcome]
-        mine = [d for d in open_rows if approvable(d, self.login)]
+        mine = [d for d in open_rows if d.awaits(self.login)]
         if mine and not self.may_manage:
             return (f"{theme.plural(len(mine), 'box', 'boxes')} of your teams wait for your approval "
                     "(in bold). Approve… approves them all, or only those you select; Reject… asks "
@@ -1624,7 +1614,7 @@ class DisposalPage(QWidget):
         if not mine:
             rows = []  # none of theirs: let the service say why not
         else:
-            rows = [d for d in mine if approvable(d, self.login)]
+            rows = [d for d in mine if d.awaits(self.login)]
             rejected = [d for d in mine if d.approval == ApprovalState.REJECTED]
             stay = theme.plural(len(rejected), "box you rejected stays", "boxes you rejected stay")
             if not rows:
@@ -1643,7 +1633,7 @@ class DisposalPage(QWidget):
 
         def approved(done: Approval) -> None:
             text = f"Approved {theme.plural(len(done.approved), 'box', 'boxes')} in batch {batch_id}"
-            left = sum(1 for d in done.info.decisions if overturnable(d, login))
+            left = sum(1 for d in done.info.decisions if d.overturnable_by(login))
             if left:
                 text += f"; {left:,} you rejected left rejected"
             status = BATCH_STATUS_LABELS.get(done.info.status, done.info.status)
@@ -1658,7 +1648,7 @@ class DisposalPage(QWidget):
         if batch is None:
             return
         chosen = [d.barcode for d in batch.decisions
-                  if d.barcode in set(self.selected_decisions()) and overturnable(d, self.login)]
+                  if d.barcode in set(self.selected_decisions()) and d.overturnable_by(self.login)]
         if not chosen:
             return
         which = "the selected box" if len(chosen) == 1 else f"the {len(chosen)} selected boxes"
@@ -1959,12 +1949,12 @@ class DisposalPage(QWidget):
         self.certificate_button.setEnabled(idle and done)
         iao = is_open and batch is not None and any(
             d.iao_login == self.login and not d.outcome for d in batch.decisions)
-        self.approve_button.setEnabled(idle and iao and any(approvable(d, self.login)
+        self.approve_button.setEnabled(idle and iao and any(d.awaits(self.login)
                                                            for d in batch.decisions))
         self.reject_button.setEnabled(idle and iao)
         chosen_rows = set(self.selected_decisions())
         self.overturn_button.setEnabled(idle and is_open and batch is not None and any(
-            d.barcode in chosen_rows and overturnable(d, self.login) for d in batch.decisions))
+            d.barcode in chosen_rows and d.overturnable_by(self.login) for d in batch.decisions))
         approve_tip = "" if iao else ("Only the Information Asset Owner of a team in this batch "
                                       "approves or rejects its boxes.")
         for button in (self.approve_button, self.reject_button):
